@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# SEV-SNP host series for Linux 6.1: build, check and test the series.
+# 'make help' lists the targets.
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+OUT := $(TOP)/out
+LINUX := $(TOP)/linux
+KBUILD := $(OUT)/build/kernel
+SELFTESTS := $(OUT)/build/selftests
+CONFIGS := configs/base.config configs/kvm.config configs/sev.config configs/kunit.config
+
+# ccache: share hits between clones of this tree in other directories.
+export CCACHE_BASEDIR := $(TOP)
+export CCACHE_NOHASHDIR := 1
+export TOP OUT LINUX
+
+.DEFAULT_GOAL := all
+.PHONY: all deps base apply kernel selftests check check-base lint check-apply \
+	boot export mbox bisect run clean distclean help
+
+all: kernel
+
+help:
+	@echo 'Targets:'
+	@echo '  make             install missing packages, unpack the base into linux/,'
+	@echo '                   apply the series, build bzImage and modules'
+	@echo '  make check       lint, apply (git am, quilt, b4), build, boot test;'
+	@echo '                   ends with "N passed, N failed, N skipped"'
+	@echo '  make check-base  the boot test on the unpatched base, beside the patched results'
+	@echo '  make export      write the commits of linux/ (base..HEAD) to patches/ and series'
+	@echo '  make mbox        write out/series.mbx (cover letter, base-commit, change-id)'
+	@echo '  make bisect      build every prefix of the series (W=1 on the touched directories)'
+	@echo '  make run         boot the kernel in QEMU with a shell on the terminal'
+	@echo '  make lint | check-apply | selftests | boot   single stages of make check'
+	@echo '  make clean       remove build outputs (out/build); linux/ is kept'
+	@echo '  make distclean   remove out/ and linux/, if linux/ holds nothing unexported'
+	@echo 'Variables: BOOT_TIMEOUT (s, default 1800), QEMU_MEM, QEMU_SMP, BOOT_APPEND'
+
+deps:
+	@mkdir -p $(OUT)
+	@scripts/deps.sh
+
+base: deps
+	@scripts/import-base.sh
+
+apply: base
+	@scripts/apply-series.sh
+
+kernel: apply
+	@STAGE=build scripts/build-kernel.sh $(LINUX) $(KBUILD) $(CONFIGS)
+
+selftests: kernel
+	@scripts/build-selftests.sh $(LINUX) $(KBUILD) $(SELFTESTS)
+
+check: deps
+	@scripts/check.sh
+
+check-base: kernel
+	@scripts/check-base.sh
+
+lint: deps
+	@mkdir -p $(OUT)/results
+	@RESULTS=$(OUT)/results/lint.txt scripts/lint.sh
+
+check-apply: base
+	@mkdir -p $(OUT)/results
+	@RESULTS=$(OUT)/results/apply.txt scripts/check-apply.sh
+
+boot: selftests
+	@scripts/boot-test.sh $(KBUILD) $(SELFTESTS) $(OUT)/boot
+
+export: base
+	@scripts/export.sh
+
+mbox:
+	@scripts/mbox.sh
+
+bisect: base
+	@scripts/bisect.sh
+
+run: kernel
+	@scripts/run.sh $(KBUILD)
+
+clean:
+	rm -rf $(OUT)/build $(OUT)/boot $(OUT)/boot-base $(OUT)/apply $(OUT)/bisect $(OUT)/results
+
+distclean:
+	@scripts/distclean.sh

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Make sure the Debian packages the pipeline needs are installed: install
+# the missing ones when running as root, otherwise print the one command
+# that installs them.
+set -euo pipefail
+STAGE=deps
+. "$(dirname "$0")/lib.sh"
+
+# package:command-or-file that proves it is there
+PKGS=(
+	build-essential:/usr/bin/gcc
+	bc:/usr/bin/bc
+	bison:/usr/bin/bison
+	flex:/usr/bin/flex
+	libelf-dev:/usr/include/libelf.h
+	libssl-dev:/usr/include/openssl/ssl.h
+	cpio:/usr/bin/cpio
+	ccache:/usr/bin/ccache
+	xz-utils:/usr/bin/xz
+	git:/usr/bin/git
+	quilt:/usr/bin/quilt
+	b4:/usr/bin/b4
+	codespell:/usr/bin/codespell
+	sparse:/usr/bin/sparse
+	busybox-static:/bin/busybox
+	qemu-system-x86:/usr/bin/qemu-system-x86_64
+	ovmf:/usr/share/ovmf/OVMF.fd
+	python3:/usr/bin/python3
+	kmod:/usr/bin/kmod
+	rsync:/usr/bin/rsync
+	perl:/usr/bin/perl
+)
+
+missing=()
+for e in "${PKGS[@]}"; do
+	pkg=${e%%:*} path=${e#*:}
+	[ -e "$path" ] || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+msg "missing Debian packages: ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+	die "install them with: sudo apt-get install --no-install-recommends ${missing[*]}"
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get install -y --no-install-recommends "${missing[@]}" >"$OUT/apt.log" 2>&1; then
+	msg "apt-get install failed; refreshing the package lists and retrying"
+	apt-get update >>"$OUT/apt.log" 2>&1 || true
+	apt-get install -y --no-install-recommends "${missing[@]}" >>"$OUT/apt.log" 2>&1 ||
+		{ tail -n 20 "$OUT/apt.log" >&2; die "could not install: ${missing[*]} (log: $OUT/apt.log)"; }
+fi
+for e in "${PKGS[@]}"; do
+	pkg=${e%%:*} path=${e#*:}
+	[ -e "$path" ] || die "package $pkg installed but $path is still missing"
+done
+msg "installed: ${missing[*]}"

@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common helpers for the series tooling. Source it; do not run it.
+
+TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+# shellcheck source=../base.conf
+. "$TOP/base.conf"
+LINUX=${LINUX:-$TOP/linux}
+OUT=${OUT:-$TOP/out}
+STAGE=${STAGE:-$(basename "$0" .sh)}
+
+msg()  { printf '%s: %s\n' "$STAGE" "$*"; }
+warn() { printf '%s: warning: %s\n' "$STAGE" "$*" >&2; }
+die()  { printf '%s: error: %s\n' "$STAGE" "$*" >&2; exit 1; }
+
+# Patches named by the series file, in order, without comments.
+series_patches() {
+	grep -v '^[[:space:]]*#' "$TOP/series" | awk 'NF { print $1 }'
+}
+
+# A digest of everything that defines the applied series.
+series_digest() {
+	{
+		cat "$TOP/series"
+		series_patches | while read -r p; do cat "$TOP/patches/$p"; done
+	} | sha256sum | cut -d' ' -f1
+}
+
+# Work in linux/ that is not in patches/: uncommitted changes.
+linux_dirty() {
+	git -C "$LINUX" status --porcelain --untracked-files=no
+}
+
+# Export the fixed identities used for commits made by the tooling.
+series_ident() {
+	export GIT_COMMITTER_NAME="$SERIES_NAME" GIT_COMMITTER_EMAIL="$SERIES_EMAIL"
+}
+
+jobs_n() { nproc 2>/dev/null || echo 2; }
+
+# Record one check result for 'make check': result pass|fail|skip NAME [WHY].
+# Results go to $RESULTS (one file a stage) and to stdout.
+result() {
+	local r=$1 name=$2
+	shift 2
+	local why=${*:-}
+	printf '%s %s%s\n' "$r" "$name" "${why:+ -- $why}" >>"${RESULTS:-/dev/null}"
+	case $r in
+	pass) printf '%s: ok   %s\n' "$STAGE" "$name" ;;
+	fail) printf '%s: FAIL %s%s\n' "$STAGE" "$name" "${why:+: $why}" ;;
+	skip) printf '%s: skip %s%s\n' "$STAGE" "$name" "${why:+: $why}" ;;
+	esac
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Lint the series: series and patches/ agree; every patch has a subject
+# with a known prefix, a changelog, a Signed-off-by of its author; and
+# checkpatch.pl --strict with codespell reports no error and no warning.
+set -euo pipefail
+STAGE=lint
+. "$(dirname "$0")/lib.sh"
+
+PREFIXES=(
+	"x86/sev:" "x86/fault:" "x86/cpufeatures:" "x86/mm:" "x86/traps:"
+	"iommu/amd:" "crypto: ccp:" "KVM: SVM:" "KVM: SEV:" "KVM: x86:"
+	"KVM: x86/mmu:" "KVM: selftests:" "Documentation:"
+)
+
+cd "$TOP"
+# 1. series and patches/ agree
+bad=
+while read -r p; do
+	[ -f "patches/$p" ] || bad="$bad $p"
+done < <(series_patches)
+[ -z "$bad" ] && result pass "series: every entry is in patches/" ||
+	result fail "series: every entry is in patches/" "missing:$bad"
+bad=
+for f in patches/*.patch; do
+	b=$(basename "$f")
+	[ "$b" = 0000-cover-letter.patch ] && continue
+	series_patches | grep -qxF "$b" || bad="$bad $b"
+done
+[ -z "$bad" ] && result pass "series: names every file of patches/" ||
+	result fail "series: names every file of patches/" "not in series:$bad"
+[ -f patches/0000-cover-letter.patch ] && result pass "series: cover letter present" ||
+	result fail "series: cover letter present" "run make export"
+dups=$(series_patches | sort | uniq -d)
+[ -z "$dups" ] && result pass "series: no patch listed twice" ||
+	result fail "series: no patch listed twice" "$dups"
+
+
+
+# codespell's dictionary: checkpatch's auto-detection fails on Debian.
+dict=$(/usr/bin/python3 -c 'import codespell_lib, os; print(os.path.join(os.path.dirname(codespell_lib.__file__), "data", "dictionary.txt"))' 2>/dev/null) &&
+	[ -f "$dict" ] || die "codespell's dictionary not found; apt-get install codespell"
+
+# 2. each patch
+while read -r p; do
+	f=patches/$p
+	[ -f "$f" ] || continue
+	errs=()
+	subj=$(sed -n '/^Subject: /{s/^Subject: //;N;s/\n / /;s/\n.*//;p;q}' "$f")
+	summary=$(printf '%s' "$subj" | sed -E 's/^\[[^]]*\] *//')
+	ok=
+	for pre in "${PREFIXES[@]}"; do
+		case "$summary" in "$pre "[A-Z]*) ok=1 ;; esac
+	done
+	[ -n "$ok" ] || errs+=("subject '$summary' lacks a known prefix followed by a capitalised summary")
+	[ ${#summary} -le 75 ] || errs+=("subject is ${#summary} chars (max 75)")
+	# changelog: lines between the headers and '---' that are not trailers
+	body=$(awk 'h && /^---$/ { exit } h { print } /^$/ && !h { h = 1 }' "$f" |
+		grep -vE '^[A-Za-z-]+: ' | grep -c '[[:alnum:]]' || true)
+	[ "$body" -ge 2 ] || errs+=("no changelog body")
+	author=$(sed -n 's/^From: //p' "$f" | head -n1)
+	grep -qxF "Signed-off-by: $author" "$f" || errs+=("no 'Signed-off-by: $author'")
+	if [ ${#errs[@]} -eq 0 ]; then
+		result pass "format: $p"
+	else
+		result fail "format: $p" "$(IFS=';'; echo "${errs[*]}")"
+	fi
+
+	out=$(cd "$LINUX" && ./scripts/checkpatch.pl --strict --codespell \
+		--codespellfile "$dict" --terse --no-summary --showfile "$TOP/$f" 2>&1) || true
+	if [ -z "$out" ]; then
+		result pass "checkpatch: $p"
+	else
+		printf '%s\n' "$out" | sed 's/^/    /'
+		result fail "checkpatch: $p" "$(printf '%s\n' "$out" | wc -l) report(s)"
+	fi
+done < <(series_patches)
