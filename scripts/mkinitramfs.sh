@@ -35,6 +35,12 @@ find "$root/kvm" -type f -exec ldd {} + 2>/dev/null |
 		cp -L "$lib" "$root$lib"
 	done
 
+# glibc dlopen()s libgcc_s for pthread_cancel(); ldd does not list it.
+for lib in $(ldconfig -p | awk '/libgcc_s\.so\.1 .*x86-64/ { print $NF }'); do
+	mkdir -p "$root$(dirname "$lib")"
+	cp -L "$lib" "$root$lib"
+done
+
 if grep -q '^CONFIG_MODULES=y' "$kbuild/.config" && [ -f "$kbuild/modules.order" ] &&
    [ -s "$kbuild/modules.order" ]; then
 	make -s -C "$kbuild" INSTALL_MOD_PATH="$root" modules_install >/dev/null

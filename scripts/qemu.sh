@@ -12,7 +12,7 @@ mode=$1 kernel=$2 initrd=$3
 [ -f "$kernel" ] || die "no kernel at $kernel; run make"
 [ -f "$initrd" ] || die "no initramfs at $initrd"
 : "${QEMU_MEM:=4G}" "${QEMU_SMP:=2}" "${BOOT_TIMEOUT:=1800}"
-append="console=ttyS0 panic=-1 oops=panic printk.time=1 ${BOOT_APPEND:-}"
+append="console=ttyS0 panic=-1 oops=panic printk.time=1 tsc=reliable clocksource=tsc ${BOOT_APPEND:-}"
 qemu=(qemu-system-x86_64 -machine q35 -accel tcg,thread=multi -cpu max
 	-smp "$QEMU_SMP" -m "$QEMU_MEM" -no-reboot
 	-kernel "$kernel" -initrd "$initrd")
