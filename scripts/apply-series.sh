@@ -17,7 +17,8 @@ done
 digest=$(series_digest)
 head=$(git -C "$LINUX" rev-parse HEAD)
 base=$(git -C "$LINUX" rev-parse base)
-read -r s_digest s_head <"$stamp" 2>/dev/null || { s_digest=; s_head=; }
+s_digest= s_head=
+[ -f "$stamp" ] && read -r s_digest s_head <"$stamp"
 
 if [ -d "$LINUX/.git/rebase-apply" ] || [ -d "$LINUX/.git/rebase-merge" ]; then
 	die "linux/ is in the middle of a rebase or git am; finish or abort it (git -C linux rebase --abort / am --abort) and re-run make"
