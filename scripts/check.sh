@@ -51,6 +51,7 @@ build() {
 stage setup setup
 setup_rc=$?
 stage lint "$TOP/scripts/lint.sh"
+stage tooling "$TOP/scripts/test-tooling.sh"
 stage apply "$TOP/scripts/check-apply.sh"
 if [ $setup_rc -eq 0 ] && stage build build; then
 	stage boot "$TOP/scripts/boot-test.sh" "$KBUILD" "$SELFTESTS" "$OUT/boot"

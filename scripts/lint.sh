@@ -41,6 +41,8 @@ dups=$(series_patches | sort | uniq -d)
 dict=$(/usr/bin/python3 -c 'import codespell_lib, os; print(os.path.join(os.path.dirname(codespell_lib.__file__), "data", "dictionary.txt"))' 2>/dev/null) &&
 	[ -f "$dict" ] || die "codespell's dictionary not found; apt-get install codespell"
 
+[ -x "$LINUX/scripts/checkpatch.pl" ] || die "no $LINUX/scripts/checkpatch.pl; run make first"
+
 # 2. each patch
 while read -r p; do
 	f=patches/$p
