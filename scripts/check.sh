@@ -51,9 +51,11 @@ build() {
 stage setup setup
 setup_rc=$?
 stage lint "$TOP/scripts/lint.sh"
-stage tooling "$TOP/scripts/test-tooling.sh"
 stage apply "$TOP/scripts/check-apply.sh"
-if [ $setup_rc -eq 0 ] && stage build build; then
+build_rc=1
+[ $setup_rc -eq 0 ] && stage build build && build_rc=0
+stage tooling "$TOP/scripts/test-tooling.sh"
+if [ $build_rc -eq 0 ]; then
 	stage boot "$TOP/scripts/boot-test.sh" "$KBUILD" "$SELFTESTS" "$OUT/boot"
 else
 	echo "fail boot -- not run: the build failed" >"$RES/boot.txt"
