@@ -9,7 +9,6 @@ OUT := $(TOP)/out
 LINUX := $(TOP)/linux
 KBUILD := $(OUT)/build/kernel
 SELFTESTS := $(OUT)/build/selftests
-CONFIGS := configs/base.config configs/kvm.config configs/sev.config configs/kunit.config
 
 # ccache: share hits between clones of this tree in other directories.
 export CCACHE_BASEDIR := $(TOP)
@@ -49,7 +48,7 @@ apply: base
 	@scripts/apply-series.sh
 
 kernel: apply
-	@STAGE=build scripts/build-kernel.sh $(LINUX) $(KBUILD) $(CONFIGS)
+	@STAGE=build scripts/build-kernel.sh $(LINUX) $(KBUILD)
 
 selftests: kernel
 	@scripts/build-selftests.sh $(LINUX) $(KBUILD) $(SELFTESTS)

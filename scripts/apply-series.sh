@@ -17,7 +17,7 @@ done
 digest=$(series_digest)
 head=$(git -C "$LINUX" rev-parse HEAD)
 base=$(git -C "$LINUX" rev-parse base)
-s_digest= s_head=
+s_digest='' s_head=''
 [ -f "$stamp" ] && read -r s_digest s_head <"$stamp"
 
 if [ -d "$LINUX/.git/rebase-apply" ] || [ -d "$LINUX/.git/rebase-merge" ]; then

@@ -12,7 +12,7 @@ STAGE=bisect
 work=$OUT/bisect
 src=$work/src
 build=$work/build
-configs=("$TOP"/configs/{base,kvm,sev,kunit,uapi-test}.config)
+configs=("${TEST_CONFIGS[@]}" "$TOP/configs/uapi-test.config")
 mkdir -p "$work"
 cc=gcc
 command -v ccache >/dev/null && cc="ccache gcc"

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Configure and build bzImage and modules, with ccache.
-#   build-kernel.sh SRC BUILD FRAGMENT...
+#   build-kernel.sh SRC BUILD [FRAGMENT...]   (default: the test kernel's)
 set -euo pipefail
 STAGE=${STAGE:-build}
 . "$(dirname "$0")/lib.sh"
 
 src=$(realpath "$1") build=$(realpath -m "$2")
 shift 2
+[ $# -gt 0 ] || set -- "${TEST_CONFIGS[@]}"
 "$TOP/scripts/config-kernel.sh" "$src" "$build" "$@"
 
 cc=gcc

@@ -10,7 +10,6 @@ STAGE=check-base
 src=$OUT/base-src
 kbuild=$OUT/build/base
 st=$OUT/build/base-selftests
-configs=("$TOP"/configs/{base,kvm,sev,kunit}.config)
 
 if [ ! -d "$src/.git" ]; then
 	msg "checking out the base into $src"
@@ -19,7 +18,7 @@ fi
 git -C "$src" fetch -q "$LINUX" 'refs/tags/base:refs/tags/base'
 git -C "$src" checkout -q -f --detach base
 
-"$TOP/scripts/build-kernel.sh" "$src" "$kbuild" "${configs[@]}"
+"$TOP/scripts/build-kernel.sh" "$src" "$kbuild" "${TEST_CONFIGS[@]}"
 cc=gcc
 command -v ccache >/dev/null && cc="ccache gcc"
 make -s -C "$src" O="$kbuild" headers >/dev/null

@@ -11,7 +11,6 @@ rm -rf "$RES"
 mkdir -p "$RES"
 KBUILD=$OUT/build/kernel
 SELFTESTS=$OUT/build/selftests
-CONFIGS=(configs/base.config configs/kvm.config configs/sev.config configs/kunit.config)
 total_start=$SECONDS
 
 # stage NAME CMD...: run one stage, timed; its result lines go to $RES/NAME.txt
@@ -28,14 +27,14 @@ stage() {
 	return $rc
 }
 
-cd "$TOP"
+cd "$TOP" || exit 1
 setup() {
 	"$TOP/scripts/import-base.sh" && "$TOP/scripts/apply-series.sh" &&
 		result pass "base and series applied to linux/"
 }
 build() {
 	local ok=0
-	if "$TOP/scripts/build-kernel.sh" "$LINUX" "$KBUILD" "${CONFIGS[@]}"; then
+	if "$TOP/scripts/build-kernel.sh" "$LINUX" "$KBUILD" "${TEST_CONFIGS[@]}"; then
 		result pass "kernel: bzImage and modules"
 	else
 		result fail "kernel: bzImage and modules" "see $KBUILD/build.log"; ok=1

@@ -4,7 +4,7 @@
 # named by subject slug) and to series, and the cover letter from
 # cover-letter.txt to patches/0000-cover-letter.patch.
 set -euo pipefail
-STAGE=export
+STAGE="export"
 . "$(dirname "$0")/lib.sh"
 
 [ -d "$LINUX/.git" ] || die "no linux/ tree; run make first"

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Common helpers for the series tooling. Source it; do not run it.
 
 TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
@@ -7,6 +8,9 @@ TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 LINUX=${LINUX:-$TOP/linux}
 OUT=${OUT:-$TOP/out}
 STAGE=${STAGE:-$(basename "$0" .sh)}
+# The config fragments of the test kernel, applied on allnoconfig in order.
+TEST_CONFIGS=("$TOP"/configs/base.config "$TOP"/configs/kvm.config
+	"$TOP"/configs/sev.config "$TOP"/configs/kunit.config)
 
 msg()  { printf '%s: %s\n' "$STAGE" "$*"; }
 warn() { printf '%s: warning: %s\n' "$STAGE" "$*" >&2; }

@@ -13,7 +13,7 @@ mode=$1 kernel=$2 initrd=$3
 [ -f "$initrd" ] || die "no initramfs at $initrd"
 : "${QEMU_MEM:=4G}" "${QEMU_SMP:=2}" "${BOOT_TIMEOUT:=1800}"
 append="console=ttyS0 panic=-1 oops=panic printk.time=1 tsc=reliable clocksource=tsc ${BOOT_APPEND:-}"
-qemu=(qemu-system-x86_64 -machine q35 -accel tcg,thread=multi -cpu max
+qemu=(qemu-system-x86_64 -machine q35 -accel "tcg,thread=multi" -cpu max
 	-smp "$QEMU_SMP" -m "$QEMU_MEM" -no-reboot
 	-kernel "$kernel" -initrd "$initrd")
 

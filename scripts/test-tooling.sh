@@ -100,7 +100,8 @@ index 1111111..2222222 100644
   * Kernel-based Virtual Machine driver for Linux
 X
 printf 'bad.patch\nmissing.patch\n' >"$t/top/series"
-TOP=$t/top LINUX=$LINUX RESULTS=$t/lint "$TOP/scripts/lint.sh" >"$t/out" 2>&1
+lint=$TOP/scripts/lint.sh
+TOP=$t/top LINUX=$LINUX RESULTS=$t/lint "$lint" >"$t/out" 2>&1
 lchk() { # NAME REGEX
 	if grep -qE -- "$2" "$t/lint"; then result pass "lint: $1"; else
 		result fail "lint: $1" "no /$2/ in: $(tr '\n' ';' <"$t/lint")"; fi
