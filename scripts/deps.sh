@@ -30,6 +30,7 @@ PKGS=(
 	kmod:/usr/bin/kmod
 	rsync:/usr/bin/rsync
 	perl:/usr/bin/perl
+	shellcheck:/usr/bin/shellcheck
 )
 
 missing=()
