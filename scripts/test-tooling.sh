@@ -128,7 +128,7 @@ if [ -f "$kernel" ]; then
 	chmod +x "$t/hang/init"
 	(cd "$t/hang" && find . | cpio -o -H newc --quiet) | gzip -1 >"$t/hang.cpio.gz"
 	expect "qemu.sh: a hung guest is killed and its console shown" 1 'hang-test: sleeping forever' \
-		env BOOT_TIMEOUT=25 "$TOP/scripts/qemu.sh" batch "$kernel" "$t/hang.cpio.gz" "$t/hangout"
+		env BOOT_TIMEOUT=12 "$TOP/scripts/qemu.sh" batch "$kernel" "$t/hang.cpio.gz" "$t/hangout"
 else
 	result skip "qemu.sh: a hung guest is killed" "no kernel built"
 fi
