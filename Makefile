@@ -13,6 +13,10 @@ SELFTESTS := $(OUT)/build/selftests
 # ccache: share hits between clones of this tree in other directories.
 export CCACHE_BASEDIR := $(TOP)
 export CCACHE_NOHASHDIR := 1
+# A fresh clone's sources and generated headers are all new: without this,
+# ccache's direct mode rejects many of them as "too new" and falls back to
+# running the preprocessor for every object.
+export CCACHE_SLOPPINESS := include_file_mtime,include_file_ctime,time_macros
 export TOP OUT LINUX
 
 .DEFAULT_GOAL := all

@@ -53,19 +53,20 @@ ok 4 z_test
 # SNPTEST-DONE
 X
 "$TOP/scripts/results.py" compare "$t/expected" "$t/tap" "$t/summary" >"$t/res" 2>&1
-chk() { # NAME LINE-REGEX
-	if grep -qE -- "$2" "$t/res"; then result pass "results.py: $1"; else
-		result fail "results.py: $1" "no line /$2/ in: $(tr '\n' ';' <"$t/res")"; fi
+chk() { # NAME LINE-REGEX [FILE]: FILE (default: results.py's output) has the line
+	local f=${3:-$t/res}
+	if grep -qE -- "$2" "$f"; then result pass "$1"; else
+		result fail "$1" "no line /$2/ in: $(tr '\n' ';' <"$f")"; fi
 }
-chk "expected pass that passed counts as passed" '^pass kvm a_test$'
-chk "expected pass that failed fails, with its output" '^fail kvm b_test -- exit=254: ==== Test Assertion'
-chk "a skip keeps the test's reason" '^skip kvm c_test -- Requirement not met: X \[expected: needs hardware\]'
-chk "notrun is a skip with the file's reason" '^skip kvm d_test -- not run: too slow'
-chk "expected test missing from the results fails" '^fail kvm e_test -- missing'
-chk "test missing from the expected file fails" '^fail kvm z_test -- not in tests/expected-results.txt'
-chk "failing KUnit case fails" '^fail kunit s1.case_two'
-chk "skipped KUnit case keeps its reason" '^skip kunit s1.case_three -- no device'
-chk "KUnit suite missing from the expected file fails" '^fail kunit s2 -- suite not in'
+chk "results.py: expected pass that passed counts as passed" '^pass kvm a_test$'
+chk "results.py: expected pass that failed fails, with its output" '^fail kvm b_test -- exit=254: ==== Test Assertion'
+chk "results.py: a skip keeps the test's reason" '^skip kvm c_test -- Requirement not met: X \[expected: needs hardware\]'
+chk "results.py: notrun is a skip with the file's reason" '^skip kvm d_test -- not run: too slow'
+chk "results.py: expected test missing from the results fails" '^fail kvm e_test -- missing'
+chk "results.py: test missing from the expected file fails" '^fail kvm z_test -- not in tests/expected-results.txt'
+chk "results.py: failing KUnit case fails" '^fail kunit s1.case_two'
+chk "results.py: skipped KUnit case keeps its reason" '^skip kunit s1.case_three -- no device'
+chk "results.py: KUnit suite missing from the expected file fails" '^fail kunit s2 -- suite not in'
 grep -q '^Boot test: 2 passed, 5 failed, 3 skipped' "$t/summary" &&
 	result pass "results.py: summary counts" ||
 	result fail "results.py: summary counts" "$(head -n1 "$t/summary")"
@@ -102,10 +103,7 @@ X
 printf 'bad.patch\nmissing.patch\n' >"$t/top/series"
 lint=$TOP/scripts/lint.sh
 TOP=$t/top LINUX=$LINUX RESULTS=$t/lint "$lint" >"$t/out" 2>&1
-lchk() { # NAME REGEX
-	if grep -qE -- "$2" "$t/lint"; then result pass "lint: $1"; else
-		result fail "lint: $1" "no /$2/ in: $(tr '\n' ';' <"$t/lint")"; fi
-}
+lchk() { chk "lint: $1" "$2" "$t/lint"; }
 lchk "names a series entry missing from patches/" '^fail series: every entry.*missing.patch'
 lchk "wants a cover letter" '^fail series: cover letter'
 lchk "rejects an unknown subject prefix" "^fail format: bad.patch.*lacks a known prefix"
