@@ -30,6 +30,9 @@ git config core.autocrlf false
 git config user.name "$SERIES_NAME"
 git config user.email "$SERIES_EMAIL"
 git config am.threeWay false
+# The import leaves ~80k loose objects; git's automatic gc would repack
+# them in the background, competing with the kernel build that follows.
+git config gc.auto 0
 # The tarball is the source of truth: add every file, ignored or not.
 git add -A -f .
 export GIT_AUTHOR_NAME="$BASE_IDENT_NAME" GIT_AUTHOR_EMAIL="$BASE_IDENT_EMAIL"
