@@ -39,7 +39,8 @@ series_ident() {
 	export GIT_COMMITTER_NAME="$SERIES_NAME" GIT_COMMITTER_EMAIL="$SERIES_EMAIL"
 }
 
-jobs_n() { nproc 2>/dev/null || echo 2; }
+# One job more than CPUs: with ccache hits much of a kernel build waits on I/O.
+jobs_n() { echo $(( $(nproc 2>/dev/null || echo 2) + 1 )); }
 
 # Record one check result for 'make check': result pass|fail|skip NAME [WHY].
 # Results go to $RESULTS (one file a stage) and to stdout.
