@@ -39,13 +39,16 @@ kbuild() { # FILE TARGET...
 	shift
 	make -C "$src" O="$build" -j"$(jobs_n)" CC="$cc" HOSTCC="$cc" LOCALVERSION= \
 		W=1 "$@" >"$out.log" 2>&1 || return 1
-	grep -E ': warning: ' "$out.log" | sed -E 's/:[0-9]+:[0-9]+: /: /' | sort -u >"$out"
+	{ grep -E ': warning: ' "$out.log" || true; } | sed -E 's/:[0-9]+:[0-9]+: /: /' | sort -u >"$out"
 }
-selftests() {
-	make -s -C "$src" O="$build" headers >/dev/null 2>&1 &&
-	make -C "$src/tools/testing/selftests/kvm" -j"$(jobs_n)" CC="$cc" \
+# Build the KVM selftests with -k; list the ones that built in FILE.
+selftests() { # FILE
+	rm -rf "$work/selftests"
+	make -s -C "$src" O="$build" headers >/dev/null 2>&1 || return 1
+	make -k -C "$src/tools/testing/selftests/kvm" -j"$(jobs_n)" CC="$cc" \
 		OUTPUT="$work/selftests" INSTALL_HDR_PATH="$build/usr" \
-		KHDR_INCLUDES="-isystem $build/usr/include" >"$work/selftests.log" 2>&1
+		KHDR_INCLUDES="-isystem $build/usr/include" >"$work/selftests.log" 2>&1 || true
+	(cd "$work/selftests" && find . -type f -perm -u+x ! -name '*.o' ! -path './lib/*' | sort) >"$1"
 }
 
 fail() { # N PATCH WHY LOG
@@ -59,11 +62,13 @@ for p in "${patches[@]}"; do
 	start=$SECONDS
 	f=$TOP/patches/$p
 	files=$(sed -n 's|^diff --git a/[^ ]* b/\(.*\)$|\1|p' "$f" | sort -u)
-	dirs=$(printf '%s\n' "$files" | grep -E '\.c$' | grep -v '^tools/' | xargs -r -n1 dirname | sort -u | sed 's|$|/|')
+	dirs=$(printf '%s\n' "$files" | { grep -E '\.c$' || true; } | { grep -v '^tools/' || true; } |
+		xargs -r -n1 dirname | sort -u | sed 's|$|/|')
 	uapi=$(printf '%s\n' "$files" | grep -E '(^|/)include/uapi/' || true)
 	st=$(printf '%s\n' "$files" | grep -E '^tools/testing/selftests/kvm/' || true)
 
 	# before the patch
+	[ -n "$st" ] && selftests "$work/st-before"
 	if [ -n "$dirs" ]; then
 		kbuild "$work/before" $dirs || fail "$n" "$p" "the tree before it does not build" "$work/before.log"
 	fi
@@ -85,8 +90,18 @@ for p in "${patches[@]}"; do
 		what+=("uAPI header test")
 	fi
 	if [ -n "$st" ]; then
-		selftests || fail "$n" "$p" "KVM selftests do not build" "$work/selftests.log"
-		what+=("KVM selftests")
+		# No selftest that built before may break; those the patch
+		# touches must build after it.
+		selftests "$work/st-after"
+		lost=$(comm -23 "$work/st-before" "$work/st-after")
+		[ -z "$lost" ] || fail "$n" "$p" "breaks the build of KVM selftests: $(echo $lost)" "$work/selftests.log"
+		for t in $(printf '%s\n' "$st" | sed -n 's|^tools/testing/selftests/kvm/\(.*\)\.c$|\1|p'); do
+			[ -d "$src/tools/testing/selftests/kvm/$t" ] && continue
+			grep -qx "./$t" "$work/st-after" ||
+				case "$t" in lib/*|include/*) ;; *) fail "$n" "$p" "selftest $t does not build" "$work/selftests.log" ;; esac
+		done
+		fixed=$(comm -13 "$work/st-before" "$work/st-after")
+		what+=("KVM selftests$([ -n "$fixed" ] && echo " (now building: $(echo $fixed))")")
 	fi
 	[ ${#what[@]} -gt 0 ] || what=("nothing to build")
 	msg "ok $n/$total $p: ${what[*]} ($((SECONDS - start))s)"
