@@ -68,7 +68,7 @@ for p in "${patches[@]}"; do
 	st=$(printf '%s\n' "$files" | grep -E '^tools/testing/selftests/kvm/' || true)
 
 	# before the patch
-	[ -n "$st" ] && selftests "$work/st-before"
+	[ -n "$st$uapi" ] && selftests "$work/st-before"
 	if [ -n "$dirs" ]; then
 		kbuild "$work/before" $dirs || fail "$n" "$p" "the tree before it does not build" "$work/before.log"
 	fi
@@ -89,7 +89,7 @@ for p in "${patches[@]}"; do
 		kbuild "$work/uapi" usr/ || fail "$n" "$p" "the UAPI header test fails" "$work/uapi.log"
 		what+=("uAPI header test")
 	fi
-	if [ -n "$st" ]; then
+	if [ -n "$st$uapi" ]; then
 		# No selftest that built before may break; those the patch
 		# touches must build after it.
 		selftests "$work/st-after"
