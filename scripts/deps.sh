@@ -31,6 +31,8 @@ PKGS=(
 	rsync:/usr/bin/rsync
 	perl:/usr/bin/perl
 	shellcheck:/usr/bin/shellcheck
+	python3-ply:/usr/lib/python3/dist-packages/ply/__init__.py
+	python3-git:/usr/lib/python3/dist-packages/git/__init__.py
 )
 
 missing=()

@@ -70,9 +70,21 @@ while read -r p; do
 
 	# linux/ is a tarball import without upstream history, so checkpatch
 	# cannot resolve the commit ids of Fixes: tags; it would flag every one.
-	out=$(cd "$LINUX" && ./scripts/checkpatch.pl --strict --codespell \
-		--codespellfile "$dict" --ignore UNKNOWN_COMMIT_ID \
+	# It also asks about MAINTAINERS for every added file; answer that
+	# below instead, with get_maintainer.pl.  Its SPDX check runs the
+	# python3 in PATH and needs Debian's python3-ply and python3-git, so
+	# put /usr/bin first.
+	out=$(cd "$LINUX" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --codespell \
+		--codespellfile "$dict" --ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES \
 		--terse --no-summary --showfile "$TOP/$f" 2>&1) || true
+	# Each file the patch adds must have a MAINTAINERS entry other than
+	# THE REST (files a later patch removes again are not in the tree).
+	for new in $(awk '/^diff --git / { p = $4 } /^new file mode/ { sub(/^b\//, "", p); print p }' "$f"); do
+		[ -e "$LINUX/$new" ] || continue
+		who=$(cd "$LINUX" && ./scripts/get_maintainer.pl --no-git --no-git-fallback \
+			--no-rolestats -f "$new" 2>&1 | grep -vxF 'linux-kernel@vger.kernel.org' || true)
+		[ -n "$who" ] || out+="${out:+$'\n'}$new: no MAINTAINERS entry covers this new file"
+	done
 	if [ -z "$out" ]; then
 		result pass "checkpatch: $p"
 	else

@@ -9,6 +9,8 @@
 
 EXPECTED lines:  KIND NAME EXPECT [timeout=SECS] [args="..."] [-- REASON]
   KIND    kvm (a KVM selftest) or kunit (a KUnit suite)
+  NAME    a selftest's path, or PATH@PARAMS to run it with kvm_amd loaded
+          with the comma-separated module parameters PARAMS
   EXPECT  pass, skip (it runs, and skips itself), or notrun (not started;
           REASON says why)
 """

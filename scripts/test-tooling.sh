@@ -99,6 +99,13 @@ index 1111111..2222222 100644
 -/*
 +/* 
   * Kernel-based Virtual Machine driver for Linux
+diff --git a/README b/README
+new file mode 100644
+index 0000000..3333333
+--- /dev/null
++++ b/README
+@@ -0,0 +1 @@
++Linux kernel
 X
 printf 'bad.patch\nmissing.patch\n' >"$t/top/series"
 lint=$TOP/scripts/lint.sh
@@ -110,6 +117,7 @@ lchk "rejects an unknown subject prefix" "^fail format: bad.patch.*lacks a known
 lchk "wants a changelog" '^fail format: bad.patch.*no changelog body'
 lchk "wants the author's Signed-off-by" "^fail format: bad.patch.*no 'Signed-off-by: Some One"
 lchk "runs checkpatch" '^fail checkpatch: bad.patch'
+chk "lint: wants a MAINTAINERS entry for a new file" '^ *README: no MAINTAINERS entry' "$t/out"
 
 # --- fetch-base.sh: a version Debian does not serve ---
 mkdir -p "$t/pin"
