@@ -100,8 +100,8 @@ for p in "${patches[@]}"; do
 			grep -qx "./$t" "$work/st-after" ||
 				case "$t" in lib/*|include/*) ;; *) fail "$n" "$p" "selftest $t does not build" "$work/selftests.log" ;; esac
 		done
-		fixed=$(comm -13 "$work/st-before" "$work/st-after")
-		what+=("KVM selftests$([ -n "$fixed" ] && echo " (now building: $(echo $fixed))")")
+		fixed=$(comm -13 "$work/st-before" "$work/st-after" | tr '\n' ' ')
+		what+=("KVM selftests${fixed:+ (now building: ${fixed% })}")
 	fi
 	[ ${#what[@]} -gt 0 ] || what=("nothing to build")
 	msg "ok $n/$total $p: ${what[*]} ($((SECONDS - start))s)"

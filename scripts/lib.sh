@@ -12,6 +12,14 @@ STAGE=${STAGE:-$(basename "$0" .sh)}
 TEST_CONFIGS=("$TOP"/configs/base.config "$TOP"/configs/kvm.config
 	"$TOP"/configs/sev.config "$TOP"/configs/kunit.config)
 
+# Under set -e, a command that fails unexpectedly ends the script: say
+# where, rather than stopping without a word.
+case $- in *e*)
+	set -E
+	trap 'printf "%s: error: %s:%s: command failed (exit %s): %s\n" "$STAGE" \
+		"${BASH_SOURCE[0]##*/}" "$LINENO" "$?" "$BASH_COMMAND" >&2' ERR ;;
+esac
+
 msg()  { printf '%s: %s\n' "$STAGE" "$*"; }
 warn() { printf '%s: warning: %s\n' "$STAGE" "$*" >&2; }
 die()  { printf '%s: error: %s\n' "$STAGE" "$*" >&2; exit 1; }
