@@ -20,7 +20,7 @@ export CCACHE_SLOPPINESS := include_file_mtime,include_file_ctime,time_macros
 export TOP OUT LINUX
 
 .DEFAULT_GOAL := all
-.PHONY: all deps base apply kernel selftests check check-base lint check-apply \
+.PHONY: all deps base apply kernel selftests check check-base lint check-apply matrix \
 	boot export mbox bisect run clean distclean help
 
 all: kernel
@@ -35,6 +35,8 @@ help:
 	@echo '  make export      write the commits of linux/ (base..HEAD) to patches/ and series'
 	@echo '  make mbox        write out/series.mbx (cover letter, base-commit, change-id)'
 	@echo '  make bisect      build every prefix of the series (W=1 on the touched directories)'
+	@echo '  make matrix      build the kernel with SEV in KVM off, memory encryption off, KVM built in'
+	@echo '                   (VARIANTS="no-kvm-amd-sev ..." picks some)'
 	@echo '  make run         boot the kernel in QEMU with a shell on the terminal'
 	@echo '  make lint | check-apply | selftests | boot   single stages of make check'
 	@echo '  make clean       remove build outputs (out/build); linux/ is kept'
@@ -82,6 +84,9 @@ mbox:
 
 bisect: base
 	@scripts/bisect.sh
+
+matrix: apply
+	@scripts/build-matrix.sh $(LINUX) $(OUT)/matrix $(VARIANTS)
 
 run: kernel
 	@scripts/run.sh $(KBUILD)

@@ -77,6 +77,9 @@ while read -r p; do
 	out=$(cd "$LINUX" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --codespell \
 		--codespellfile "$dict" --ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES \
 		--terse --no-summary --showfile "$TOP/$f" 2>&1) || true
+	# cpufeatures.h writes every flag as (WORD*32+ BIT), in columns; a new
+	# flag follows the file, not checkpatch's spacing rule.
+	out=$(printf '%s\n' "$out" | grep -vE '^arch/x86/include/asm/cpufeatures\.h:[0-9]+: CHECK: spaces preferred around that' || true)
 	# Each file the patch adds must have a MAINTAINERS entry other than
 	# THE REST (files a later patch removes again are not in the tree).
 	for new in $(awk '/^diff --git / { p = $4 } /^new file mode/ { sub(/^b\//, "", p); print p }' "$f"); do
