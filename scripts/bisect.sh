@@ -34,9 +34,15 @@ mapfile -t patches < <(series_patches)
 total=${#patches[@]}
 
 # Build TARGETS in $src; warnings go to FILE (normalised: no line numbers).
+# The targets' objects are rebuilt from scratch (ccache replays the
+# warnings of cached ones), so that the warnings before and after a patch
+# are those of the same set of files, not of what happened to be stale.
 kbuild() { # FILE TARGET...
-	local out=$1
+	local out=$1 t
 	shift
+	for t in "$@"; do
+		[ -d "$build/$t" ] && find "$build/$t" -name '*.o' -delete
+	done
 	make -C "$src" O="$build" -j"$(jobs_n)" CC="$cc" HOSTCC="$cc" LOCALVERSION= \
 		W=1 "$@" >"$out.log" 2>&1 || return 1
 	{ grep -E ': warning: ' "$out.log" || true; } | sed -E 's/:[0-9]+:[0-9]+: /: /' | sort -u >"$out"
