@@ -23,5 +23,19 @@ while read -r r kind rest; do
 	[ "$name" != "$rest" ] && why=${rest#* -- }
 	result "$r" "$kind: $name" "$why"
 done <"$dir/results.txt"
+
+# The kernel log of the whole run: no warning, BUG or oops; and the PSP
+# driver, which finds no PSP under QEMU, says nothing, as on the base.
+log=$dir/console.log
+if grep -nE 'WARNING:|BUG:|Oops|Call Trace:' "$log" >"$dir/kernel-warnings.txt"; then
+	result fail "kernel log: no warnings" "$(head -n 2 "$dir/kernel-warnings.txt" | tr '\n' ' ')(all: $dir/kernel-warnings.txt)"
+else
+	result pass "kernel log: no warnings"
+fi
+if grep -nE '(^|[] ])(ccp|psp)( |:)|SEV(-SNP)?: ' "$log" >"$dir/psp-lines.txt"; then
+	result fail "kernel log: the PSP driver is silent without a PSP" "$(head -n 2 "$dir/psp-lines.txt" | tr '\n' ' ')(all: $dir/psp-lines.txt)"
+else
+	result pass "kernel log: the PSP driver is silent without a PSP"
+fi
 msg "raw results: $dir/results.tap, console: $dir/console.log, summary: $dir/summary.txt"
 exit $rc

@@ -14,6 +14,7 @@ VARIANTS=(
 	"no-kvm-amd-sev:CONFIG_KVM_AMD_SEV=n"
 	"no-mem-encrypt:CONFIG_AMD_MEM_ENCRYPT=n"
 	"kvm-builtin:CONFIG_KVM=y,CONFIG_KVM_AMD=y"
+	"ccp-module:CONFIG_CRYPTO_DEV_CCP_DD=m"
 )
 
 src=$(realpath "$1") outdir=$(realpath -m "$2")
