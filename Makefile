@@ -20,7 +20,7 @@ export CCACHE_SLOPPINESS := include_file_mtime,include_file_ctime,time_macros
 export TOP OUT LINUX
 
 .DEFAULT_GOAL := all
-.PHONY: all deps base apply kernel selftests check check-base lint check-apply matrix \
+.PHONY: all deps base apply kernel selftests check check-base lint check-apply matrix qemu \
 	boot export mbox bisect run clean distclean help
 
 all: kernel
@@ -38,6 +38,8 @@ help:
 	@echo '  make matrix      build the kernel with SEV in KVM off, memory encryption off, KVM built in,'
 	@echo '                   the PSP driver as a module'
 	@echo '                   (VARIANTS="no-kvm-amd-sev ..." picks some)'
+	@echo '  make qemu        unpack Debian qemu into qemu/src, apply qemu/series, build'
+	@echo '                   out/qemu/build/qemu-system-x86_64 (the SNP model; TCG only)'
 	@echo '  make run         boot the kernel in QEMU with a shell on the terminal'
 	@echo '  make lint | check-apply | selftests | boot   single stages of make check'
 	@echo '  make clean       remove build outputs (out/build); linux/ is kept'
@@ -88,6 +90,12 @@ bisect: base
 
 matrix: apply
 	@scripts/build-matrix.sh $(LINUX) $(OUT)/matrix $(VARIANTS)
+
+# The SNP platform model: Debian's qemu with qemu/series, TCG only.
+qemu:
+	@scripts/deps.sh qemu
+	@scripts/qemu-import.sh
+	@STAGE=qemu-build scripts/qemu-build.sh
 
 run: kernel
 	@scripts/run.sh $(KBUILD)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Make sure the Debian packages the pipeline needs are installed: install
+# Make sure the Debian packages the pipeline needs are installed (with the
+# argument 'qemu': those the QEMU model's build needs): install
 # the missing ones when running as root, otherwise print the one command
 # that installs them.
 set -euo pipefail
@@ -34,6 +35,23 @@ PKGS=(
 	python3-ply:/usr/lib/python3/dist-packages/ply/__init__.py
 	python3-git:/usr/lib/python3/dist-packages/git/__init__.py
 )
+
+# 'deps.sh qemu': what building the QEMU model (make qemu) needs instead.
+if [ "${1:-}" = qemu ]; then
+	PKGS=(
+		build-essential:/usr/bin/gcc
+		ccache:/usr/bin/ccache
+		git:/usr/bin/git
+		dpkg-dev:/usr/bin/dpkg-source
+		meson:/usr/bin/meson
+		ninja-build:/usr/bin/ninja
+		pkg-config:/usr/bin/pkg-config
+		libglib2.0-dev:/usr/include/glib-2.0/glib.h
+		libpixman-1-dev:/usr/include/pixman-1/pixman.h
+		libfdt-dev:/usr/include/libfdt.h
+		python3:/usr/bin/python3
+	)
+fi
 
 missing=()
 for e in "${PKGS[@]}"; do
