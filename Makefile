@@ -20,7 +20,7 @@ export CCACHE_SLOPPINESS := include_file_mtime,include_file_ctime,time_macros
 export TOP OUT LINUX
 
 .DEFAULT_GOAL := all
-.PHONY: all deps base apply kernel selftests check check-base lint check-apply matrix qemu \
+.PHONY: all deps base apply kernel selftests check check-base lint check-apply matrix qemu qemu-export \
 	boot export mbox bisect run clean distclean help
 
 all: kernel
@@ -40,6 +40,7 @@ help:
 	@echo '                   (VARIANTS="no-kvm-amd-sev ..." picks some)'
 	@echo '  make qemu        unpack Debian qemu into qemu/src, apply qemu/series, build'
 	@echo '                   out/qemu/build/qemu-system-x86_64 (the SNP model; TCG only)'
+	@echo '  make qemu-export commits of qemu/src (base..HEAD) -> qemu/patches/ and qemu/series'
 	@echo '  make run         boot the kernel in QEMU with a shell on the terminal'
 	@echo '  make lint | check-apply | selftests | boot   single stages of make check'
 	@echo '  make clean       remove build outputs (out/build); linux/ is kept'
@@ -96,6 +97,9 @@ qemu:
 	@scripts/deps.sh qemu
 	@scripts/qemu-import.sh
 	@STAGE=qemu-build scripts/qemu-build.sh
+
+qemu-export:
+	@scripts/qemu-export.sh
 
 run: kernel
 	@scripts/run.sh $(KBUILD)
