@@ -20,7 +20,7 @@ export CCACHE_SLOPPINESS := include_file_mtime,include_file_ctime,time_macros
 export TOP OUT LINUX
 
 .DEFAULT_GOAL := all
-.PHONY: all deps base apply kernel selftests check check-base lint check-apply matrix qemu qemu-export \
+.PHONY: all deps base apply kernel selftests check check-base lint check-apply matrix qemu qemu-export qemu-check \
 	boot export mbox bisect run clean distclean help
 
 all: kernel
@@ -41,6 +41,7 @@ help:
 	@echo '  make qemu        unpack Debian qemu into qemu/src, apply qemu/series, build'
 	@echo '                   out/qemu/build/qemu-system-x86_64 (the SNP model; TCG only)'
 	@echo '  make qemu-export commits of qemu/src (base..HEAD) -> qemu/patches/ and qemu/series'
+	@echo '  make qemu-check  boot the oracle (Debian 6.12) and the series kernel on the model'
 	@echo '  make run         boot the kernel in QEMU with a shell on the terminal'
 	@echo '  make lint | check-apply | selftests | boot   single stages of make check'
 	@echo '  make clean       remove build outputs (out/build); linux/ is kept'
@@ -100,6 +101,12 @@ qemu:
 
 qemu-export:
 	@scripts/qemu-export.sh
+
+# The model against the oracle (Debian's 6.12) and against our kernel.
+qemu-check: qemu kernel
+	@scripts/qemu-oracle.sh
+	@scripts/qemu-model-test.sh series-kernel $(KBUILD)/arch/x86/boot/bzImage \
+		qemu/tests/series-kernel.txt
 
 run: kernel
 	@scripts/run.sh $(KBUILD)
