@@ -16,9 +16,10 @@ dir=$OUT/qemu/test/$name
 mkdir -p "$dir"
 # Family 19h, bare metal: what the SNP host code insists on.
 cpu="max,family=25,model=1,stepping=1,-hypervisor,sev-snp-host=on$flags"
+machine="q35,sev-snp-rmp=on${MODEL_MACHINE_FLAGS:-}"
 set +e
 timeout --kill-after=5 300 "$qemu" -L /usr/share/seabios -L /usr/share/qemu \
-	-machine q35 -accel tcg -cpu "$cpu" -nic none -vga none \
+	-machine "$machine" -accel tcg -cpu "$cpu" -nic none -vga none \
 	-smp 2 -m 2G -no-reboot -display none -monitor none \
 	-serial "file:$dir/console.log" -kernel "$kernel" \
 	-append "console=ttyS0 panic=-1 rdinit=/nonexistent init=/nonexistent" \
