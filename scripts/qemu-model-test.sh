@@ -20,6 +20,7 @@ machine="q35,sev-snp-rmp=on${MODEL_MACHINE_FLAGS:-}"
 set +e
 timeout --kill-after=5 300 "$qemu" -L /usr/share/seabios -L /usr/share/qemu \
 	-machine "$machine" -accel tcg -cpu "$cpu" -nic none -vga none \
+	-device amd-iommu,snp=on \
 	-smp 2 -m 2G -no-reboot -display none -monitor none \
 	-serial "file:$dir/console.log" -kernel "$kernel" \
 	-append "console=ttyS0 panic=-1 rdinit=/nonexistent init=/nonexistent" \
