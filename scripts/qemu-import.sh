@@ -55,7 +55,7 @@ unset GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL \
 
 qpatches | while read -r p; do
 	[ -f "$TOP/qemu/patches/$p" ] || die "qemu/series names $p, which qemu/patches/ lacks"
-	git am -q "$TOP/qemu/patches/$p" || {
+	git am -q --committer-date-is-author-date "$TOP/qemu/patches/$p" || {
 		git am --show-current-patch=diff | head -n 20 >&2
 		die "qemu/patches/$p does not apply (git am stopped in $tmp)"
 	}
