@@ -107,6 +107,10 @@ qemu-check: qemu kernel
 	@scripts/qemu-oracle.sh
 	@scripts/qemu-model-test.sh series-kernel $(KBUILD)/arch/x86/boot/bzImage \
 		qemu/tests/series-kernel.txt
+	@scripts/qemu-model-test.sh series-kernel-no-rmp $(KBUILD)/arch/x86/boot/bzImage \
+		qemu/tests/series-kernel-no-rmp.txt off on
+	@scripts/qemu-model-test.sh series-kernel-no-iommu-snp $(KBUILD)/arch/x86/boot/bzImage \
+		qemu/tests/series-kernel-no-iommu-snp.txt on off
 
 run: kernel
 	@scripts/run.sh $(KBUILD)

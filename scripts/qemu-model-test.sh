@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Boot a kernel on the SNP platform model (out/qemu/build) up to the point
-# where it looks for init (firmware: Debian's SeaBIOS), and check that its console has every line of
-# an expected-lines file (fixed strings, one a line; '#' comments).
-#   qemu-model-test.sh NAME KERNEL EXPECTED [EXTRA_CPU_FLAGS]
+# where it looks for init (firmware: Debian's SeaBIOS), and check that its
+# console has every line of an expected-lines file (fixed strings, one a
+# line; '#' comments).
+#   qemu-model-test.sh NAME KERNEL EXPECTED [RMP [IOMMU_SNP]]
+# RMP and IOMMU_SNP (on, the default, or off) take away the firmware's RMP
+# table or the IOMMU's SNP support, for the host's refusal paths.
 set -euo pipefail
 STAGE=${STAGE:-qemu-model}
 . "$(dirname "$0")/lib.sh"
 
-name=$1 kernel=$2 expected=$3 flags=${4:-}
+name=$1 kernel=$2 expected=$3 rmp=${4:-on} iommu_snp=${5:-on}
 qemu=$OUT/qemu/build/qemu-system-x86_64
 [ -x "$qemu" ] || die "no model at $qemu; run make qemu"
 [ -f "$kernel" ] || die "no kernel at $kernel"
 dir=$OUT/qemu/test/$name
 mkdir -p "$dir"
 # Family 19h, bare metal: what the SNP host code insists on.
-cpu="max,family=25,model=1,stepping=1,-hypervisor,sev-snp-host=on$flags"
-machine="q35,sev-snp-rmp=on${MODEL_MACHINE_FLAGS:-}"
+cpu="max,family=25,model=1,stepping=1,-hypervisor,sev-snp-host=on"
+machine="q35,sev-snp-rmp=$rmp"
 set +e
 timeout --kill-after=5 300 "$qemu" -L /usr/share/seabios -L /usr/share/qemu \
 	-machine "$machine" -accel tcg -cpu "$cpu" -nic none -vga none \
-	-device amd-iommu,snp=on \
+	-device "amd-iommu,snp=$iommu_snp" \
 	-smp 2 -m 2G -no-reboot -display none -monitor none \
 	-serial "file:$dir/console.log" -kernel "$kernel" \
 	-append "console=ttyS0 panic=-1 rdinit=/nonexistent init=/nonexistent" \
