@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Download the oracle kernel (qemu/qemu.conf: Debian's linux-image with
 # upstream's SNP host code), boot it on the model and check its console
-# against qemu/tests/oracle-6.12.txt.
+# against qemu/tests/oracle-6.12*.txt.
 set -euo pipefail
 STAGE=qemu-oracle
 . "$(dirname "$0")/lib.sh"
@@ -20,4 +20,10 @@ if [ -z "$vmlinuz" ]; then
 	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dl/x" ./boot/
 	vmlinuz=$(ls "$dl"/x/boot/vmlinuz-* | head -n1)
 fi
-exec "$TOP/scripts/qemu-model-test.sh" oracle-6.12 "$vmlinuz" "$TOP/qemu/tests/oracle-6.12.txt"
+"$TOP/scripts/qemu-model-test.sh" oracle-6.12 "$vmlinuz" "$TOP/qemu/tests/oracle-6.12.txt"
+# Its refusals, without the firmware's RMP table and with an IOMMU that
+# lacks SNP, beside the series' kernel's.
+"$TOP/scripts/qemu-model-test.sh" oracle-6.12-no-rmp "$vmlinuz" \
+	"$TOP/qemu/tests/oracle-6.12-no-rmp.txt" off on
+"$TOP/scripts/qemu-model-test.sh" oracle-6.12-no-iommu-snp "$vmlinuz" \
+	"$TOP/qemu/tests/oracle-6.12-no-iommu-snp.txt" on off
