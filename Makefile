@@ -104,6 +104,7 @@ qemu-export:
 
 # The model against the oracle (Debian's 6.12) and against our kernel.
 qemu-check: qemu kernel
+	@scripts/qemu-bare-test.sh
 	@scripts/qemu-oracle.sh
 	@scripts/qemu-model-test.sh series-kernel $(KBUILD)/arch/x86/boot/bzImage \
 		qemu/tests/series-kernel.txt
