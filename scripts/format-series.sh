@@ -13,7 +13,9 @@ cover=$TOP/cover-letter.txt
 n=$(git -C "$LINUX" rev-list --count base..HEAD)
 [ "$n" -gt 0 ] || die "linux/ has no commits on top of base"
 
-git -C "$LINUX" format-patch -q --cover-letter --numbered --zero-commit \
+# A fixed abbreviation: git scales the default with the object count,
+# which would make the index lines differ from one clone to the next.
+git -C "$LINUX" -c core.abbrev=9 format-patch -q --cover-letter --numbered --zero-commit \
 	--no-signature --base=base --output-directory "$dir" base..HEAD
 
 subject=$(head -n1 "$cover")
