@@ -102,7 +102,9 @@ qemu:
 qemu-export:
 	@scripts/qemu-export.sh
 
-# The model against the oracle (Debian's 6.12) and against our kernel.
+# The model against the oracle (Debian's 6.12) and against our kernel: each
+# boots to the point of mounting root (with and without the RMP table and the
+# IOMMU's SNP), then again with an initramfs that loads its modules.
 qemu-check: qemu kernel
 	@scripts/qemu-bare-test.sh
 	@scripts/qemu-oracle.sh
@@ -112,6 +114,8 @@ qemu-check: qemu kernel
 		qemu/tests/series-kernel-no-rmp.txt off on
 	@scripts/qemu-model-test.sh series-kernel-no-iommu-snp $(KBUILD)/arch/x86/boot/bzImage \
 		qemu/tests/series-kernel-no-iommu-snp.txt on off
+	@scripts/qemu-model-boot.sh series-kernel-modules $(KBUILD)/arch/x86/boot/bzImage $(KBUILD) \
+		qemu/tests/series-kernel-modules.txt ccp kvm_amd
 
 run: kernel
 	@scripts/run.sh $(KBUILD)

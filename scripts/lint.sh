@@ -97,10 +97,11 @@ while read -r p; do
 done < <(series_patches)
 
 # 3. the tooling's own scripts
-out=$(cd "$TOP" && shellcheck -x -S warning -e SC2034 scripts/*.sh .ci/run tests/guest/init 2>&1) || true
+out=$(cd "$TOP" && shellcheck -x -S warning -e SC2034 scripts/*.sh .ci/run tests/guest/init \
+	qemu/tests/guest/init 2>&1) || true
 if [ -z "$out" ]; then
-	result pass "shellcheck: scripts/, .ci/run, tests/guest/init"
+	result pass "shellcheck: scripts/, .ci/run, tests/guest/init, qemu/tests/guest/init"
 else
 	printf '%s\n' "$out" | head -n 30 | sed 's/^/    /'
-	result fail "shellcheck: scripts/, .ci/run, tests/guest/init" "see above"
+	result fail "shellcheck: scripts/, .ci/run, tests/guest/init, qemu/tests/guest/init" "see above"
 fi

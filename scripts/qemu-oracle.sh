@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Download the oracle kernel (qemu/qemu.conf: Debian's linux-image with
 # upstream's SNP host code), boot it on the model and check its console
-# against qemu/tests/oracle-6.12*.txt.
+# against qemu/tests/oracle-6.12*.txt: without an initramfs, up to the
+# point of mounting root, and with an initramfs that loads its ccp, kvm
+# and kvm_amd modules (scripts/qemu-model-boot.sh).
 set -euo pipefail
 STAGE=qemu-oracle
 . "$(dirname "$0")/lib.sh"
@@ -10,16 +12,26 @@ STAGE=qemu-oracle
 . "$TOP/qemu/qemu.conf"
 
 dl=$OUT/dl/oracle
-mkdir -p "$dl/x"
-vmlinuz=$(ls "$dl"/x/boot/vmlinuz-* 2>/dev/null | head -n1 || true)
-if [ -z "$vmlinuz" ]; then
+deb=$dl/${ORACLE_PKG}_${ORACLE_VERSION//:/%3a}_amd64.deb
+mkdir -p "$dl"
+if [ ! -f "$deb" ]; then
 	msg "downloading $ORACLE_PKG=$ORACLE_VERSION"
 	(cd "$dl" && apt-get download "$ORACLE_PKG=$ORACLE_VERSION") >"$dl/apt.log" 2>&1 ||
 		{ tail -n 5 "$dl/apt.log" >&2; die "cannot download $ORACLE_PKG=$ORACLE_VERSION (log: $dl/apt.log); re-pin ORACLE_VERSION in qemu/qemu.conf"; }
-	deb=$(ls "$dl"/"${ORACLE_PKG}"_*.deb | head -n1)
-	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dl/x" ./boot/
-	vmlinuz=$(ls "$dl"/x/boot/vmlinuz-* | head -n1)
+	[ -f "$deb" ] || die "apt-get download did not write $deb (log: $dl/apt.log)"
 fi
+# The kernel and its modules, unpacked once a version.
+stamp=$dl/x/.unpacked-$ORACLE_VERSION
+if [ ! -f "$stamp" ]; then
+	msg "unpacking the kernel and its modules"
+	rm -rf "$dl/x" "$dl/x.tmp"
+	mkdir -p "$dl/x.tmp"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dl/x.tmp" ./boot/ ./lib/modules/
+	touch "$dl/x.tmp/${stamp##*/}"
+	mv "$dl/x.tmp" "$dl/x"
+fi
+vmlinuz=$(ls "$dl"/x/boot/vmlinuz-* | head -n1)
+moddir=$dl/x/lib/modules/${vmlinuz##*/vmlinuz-}
 "$TOP/scripts/qemu-model-test.sh" oracle-6.12 "$vmlinuz" "$TOP/qemu/tests/oracle-6.12.txt"
 # Its refusals, without the firmware's RMP table and with an IOMMU that
 # lacks SNP, beside the series' kernel's.
@@ -27,3 +39,6 @@ fi
 	"$TOP/qemu/tests/oracle-6.12-no-rmp.txt" off on
 "$TOP/scripts/qemu-model-test.sh" oracle-6.12-no-iommu-snp "$vmlinuz" \
 	"$TOP/qemu/tests/oracle-6.12-no-iommu-snp.txt" on off
+# Its modules: the PSP driver, then KVM, which asks it to initialise SNP.
+"$TOP/scripts/qemu-model-boot.sh" oracle-6.12-modules "$vmlinuz" "$moddir" \
+	"$TOP/qemu/tests/oracle-6.12-modules.txt" ccp kvm_amd

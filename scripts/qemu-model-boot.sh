@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot a kernel on the SNP platform model (out/qemu/build) with an
+# initramfs that loads some of its modules (busybox-static and
+# qemu/tests/guest/init), and check the console against an expected-lines
+# file (fixed strings, one a line; '#' comments), as qemu-model-test.sh
+# does for the boot without an initramfs.
+#   qemu-model-boot.sh NAME KERNEL MODDIR EXPECTED MODULE...
+# MODDIR holds the kernel's modules and their modules.order (and
+# modules.builtin): a kernel build directory, or an unpacked package's
+# lib/modules/VERSION. Each MODULE is loaded after the modules it depends
+# on (modinfo's depends, resolved on the host); a MODULE built into the
+# kernel is skipped. Compressed modules (.xz, .zst, .gz) are decompressed
+# here, as busybox insmod takes only plain ones.
+# Environment: QEMU_PSP_DEVICE, a -device argument for the model's PSP
+# (empty, the default: no PSP); MODEL_BOOT_TIMEOUT (s, default 300);
+# QEMU_MODEL, the model binary (default out/qemu/build/qemu-system-x86_64).
+set -euo pipefail
+STAGE=${STAGE:-qemu-model-boot}
+. "$(dirname "$0")/lib.sh"
+
+[ $# -ge 5 ] || die "usage: $0 NAME KERNEL MODDIR EXPECTED MODULE..."
+name=$1 kernel=$2 moddir=$3 expected=$4
+shift 4
+qemu=${QEMU_MODEL:-$OUT/qemu/build/qemu-system-x86_64}
+psp=${QEMU_PSP_DEVICE:-}
+tmo=${MODEL_BOOT_TIMEOUT:-300}
+[ -x "$qemu" ] || die "no model at $qemu; run make qemu"
+[ -f "$kernel" ] || die "no kernel at $kernel"
+[ -f "$moddir/modules.order" ] || die "no modules.order in $moddir"
+[ -f "$expected" ] || die "no expected lines at $expected"
+[ -x /bin/busybox ] || die "/bin/busybox missing; apt-get install busybox-static"
+dir=$OUT/qemu/test/$name
+mkdir -p "$dir"
+
+# The modules the kernel has (modules.order), by name ('-' read as '_').
+declare -A path=() builtin=() seen=()
+while read -r e; do
+	e=${e%.o} && e=${e%.ko}
+	for f in "$moddir/$e.ko" "$moddir/$e.ko".{xz,zst,gz}; do
+		if [ -f "$f" ]; then
+			n=${e##*/}
+			path[${n//-/_}]=$f
+			break
+		fi
+	done
+done <"$moddir/modules.order"
+if [ -f "$moddir/modules.builtin" ]; then
+	while read -r e; do
+		n=${e##*/} && n=${n%.ko}
+		builtin[${n//-/_}]=1
+	done <"$moddir/modules.builtin"
+fi
+
+# Each module after its dependencies.
+load=()
+add() {
+	local n=${1//-/_} d
+	[ -z "${seen[$n]:-}" ] || return 0
+	seen[$n]=1
+	if [ -z "${path[$n]:-}" ]; then
+		[ -n "${builtin[$n]:-}" ] || die "$name: no module $n in $moddir"
+		msg "$name: $n is built in"
+		return 0
+	fi
+	for d in $(modinfo -F depends "${path[$n]}" | tr ',' ' '); do
+		add "$d"
+	done
+	load+=("$n")
+}
+for m in "$@"; do
+	add "$m"
+done
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,lib/modules,etc/model-boot}
+cp /bin/busybox "$root/bin/busybox"
+install -m 0755 "$TOP/qemu/tests/guest/init" "$root/init"
+: >"$root/etc/model-boot/modules"
+for n in "${load[@]}"; do
+	f=${path[$n]}
+	case $f in
+	*.xz) xz -dc "$f" ;;
+	*.zst) zstd -dc "$f" ;;
+	*.gz) gzip -dc "$f" ;;
+	*) cat "$f" ;;
+	esac >"$root/lib/modules/$n.ko"
+	echo "$n" >>"$root/etc/model-boot/modules"
+done
+(cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet) | gzip -1 >"$dir/initramfs.cpio.gz"
+msg "$name: initramfs loads: ${load[*]:-nothing}${psp:+; PSP: -device $psp}"
+
+# Family 19h, bare metal: what the SNP host code insists on.
+cpu="max,family=25,model=1,stepping=1,-hypervisor,sev-snp-host=on"
+dev=(-device "amd-iommu,snp=on")
+[ -z "$psp" ] || dev+=(-device "$psp")
+rm -f "$dir/console.log"
+start=$SECONDS
+set +e
+timeout --kill-after=5 "$tmo" "$qemu" -L /usr/share/seabios -L /usr/share/qemu \
+	-machine q35,sev-snp-rmp=on -accel tcg -cpu "$cpu" -nic none -vga none \
+	"${dev[@]}" -smp 2 -m 2G -no-reboot -display none -monitor none \
+	-serial "file:$dir/console.log" -kernel "$kernel" -initrd "$dir/initramfs.cpio.gz" \
+	-append "console=ttyS0 panic=-1 loglevel=7" \
+	</dev/null >"$dir/qemu.log" 2>&1
+rc=$?
+set -e
+secs=$((SECONDS - start))
+echo "$secs" >"$dir/seconds"
+touch "$dir/console.log"
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	msg "$name: killed after ${tmo}s; last console lines:" >&2
+	tail -n 20 "$dir/console.log" | sed 's/^/    /' >&2
+elif [ $rc -ne 0 ]; then
+	sed 's/^/    /' "$dir/qemu.log" >&2
+	die "$name: QEMU exited with $rc (log: $dir/qemu.log)"
+else
+	msg "$name: guest ran for ${secs}s"
+fi
+
+failed=0
+log=$dir/console.log
+: >"$dir/known-warnings"
+while IFS= read -r line; do
+	case $line in
+	'#'* | '') continue ;;
+	'known-warning: '*)
+		# A warning the kernel gives today, with the reason in a comment:
+		# it must be there, and its block does not count below.
+		w=${line#known-warning: }
+		echo "$w" >>"$dir/known-warnings"
+		if grep -F 'WARNING:' "$log" | grep -qF -- "$w"; then
+			result pass "$name: console has the known warning '$w'"
+		else
+			result fail "$name: console lacks the known warning '$w'" "gone? then take it out of $expected"
+			failed=1
+		fi
+		continue ;;
+	esac
+	if grep -qF -- "$line" "$log"; then
+		result pass "$name: console has '$line'"
+	else
+		result fail "$name: console lacks '$line'" "console: $log"
+		failed=1
+	fi
+done <"$expected"
+if grep -qF 'model-boot: end of module boot' "$log"; then
+	result pass "$name: /init reached its end marker"
+else
+	result fail "$name: /init reached its end marker" "console: $log"
+	failed=1
+fi
+# With a PSP, the PSP driver binds to it and offers /dev/sev.
+if [ -n "$psp" ]; then
+	if grep -qF 'model-boot: /dev/sev: present' "$log"; then
+		result pass "$name: /dev/sev exists with the PSP"
+	else
+		result fail "$name: /dev/sev exists with the PSP" "console: $log"
+		failed=1
+	fi
+fi
+for n in "${load[@]}"; do
+	if grep -qF "model-boot: insmod $n: ok" "$log"; then
+		result pass "$name: $n loads"
+	else
+		result fail "$name: $n loads" "console: $log"
+		failed=1
+	fi
+done
+# No WARNING, BUG, oops or panic, but for the blocks ("[ cut here ]" to
+# "---[ end trace") of the known warnings.
+awk -v known="$dir/known-warnings" '
+	function bad(s) { return s ~ /WARNING:|BUG:|Oops|Call Trace:|Kernel panic/ }
+	function flush(i) {
+		if (!ok)
+			for (i = 1; i <= nb; i++)
+				if (bad(b[i])) print b[i]
+		inblk = 0; nb = 0; ok = 0
+	}
+	BEGIN { while ((getline k <known) > 0) if (k != "") ks[++nk] = k }
+	index($0, "[ cut here ]") { flush(); inblk = 1 }
+	inblk {
+		b[++nb] = FNR ":" $0
+		if ($0 ~ /WARNING:/)
+			for (i = 1; i <= nk; i++)
+				if (index($0, ks[i])) ok = 1
+		if (index($0, "---[ end trace")) flush()
+		next
+	}
+	bad($0) { print FNR ":" $0 }
+	END { flush() }
+' "$log" >"$dir/warnings.txt"
+nknown=$(grep -c . "$dir/known-warnings" || true)
+but=
+[ "$nknown" -eq 0 ] || but=" but the $nknown known"
+if [ -s "$dir/warnings.txt" ]; then
+	result fail "$name: no kernel warnings" "$(head -n 3 "$dir/warnings.txt" | tr '\n' ' ')(all: $dir/warnings.txt)"
+	failed=1
+else
+	result pass "$name: no kernel warnings$but"
+fi
+exit $failed
