@@ -106,16 +106,7 @@ qemu-export:
 # boots to the point of mounting root (with and without the RMP table and the
 # IOMMU's SNP), then again with an initramfs that loads its modules.
 qemu-check: qemu kernel
-	@scripts/qemu-bare-test.sh
-	@scripts/qemu-oracle.sh
-	@scripts/qemu-model-test.sh series-kernel $(KBUILD)/arch/x86/boot/bzImage \
-		qemu/tests/series-kernel.txt
-	@scripts/qemu-model-test.sh series-kernel-no-rmp $(KBUILD)/arch/x86/boot/bzImage \
-		qemu/tests/series-kernel-no-rmp.txt off on
-	@scripts/qemu-model-test.sh series-kernel-no-iommu-snp $(KBUILD)/arch/x86/boot/bzImage \
-		qemu/tests/series-kernel-no-iommu-snp.txt on off
-	@scripts/qemu-model-boot.sh series-kernel-modules $(KBUILD)/arch/x86/boot/bzImage $(KBUILD) \
-		qemu/tests/series-kernel-modules.txt ccp kvm_amd
+	@QEMU_MODEL=$(OUT)/qemu/build/qemu-system-x86_64 scripts/model-check.sh $(KBUILD)
 
 run: kernel
 	@scripts/run.sh $(KBUILD)

@@ -56,8 +56,10 @@ build_rc=1
 stage tooling "$TOP/scripts/test-tooling.sh"
 if [ $build_rc -eq 0 ]; then
 	stage boot "$TOP/scripts/boot-test.sh" "$KBUILD" "$SELFTESTS" "$OUT/boot"
+	stage model "$TOP/scripts/model-check.sh" "$KBUILD"
 else
 	echo "fail boot -- not run: the build failed" >"$RES/boot.txt"
+	echo "fail model -- not run: the build failed" >"$RES/model.txt"
 fi
 
 printf '\n==> summary (%ds in all)\n' $((SECONDS - total_start))

@@ -14,7 +14,7 @@ STAGE=${STAGE:-qemu-bare}
 
 src=$TOP/qemu/tests/bare
 dir=$OUT/qemu/bare
-qemu=$OUT/qemu/build/qemu-system-x86_64
+qemu=${QEMU_MODEL:-$OUT/qemu/build/qemu-system-x86_64}
 tmo=${BARE_TIMEOUT:-60}
 # The number of cases each mode runs (snp-test.c): a case that goes
 # missing fails the run.

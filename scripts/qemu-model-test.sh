@@ -12,7 +12,7 @@ STAGE=${STAGE:-qemu-model}
 . "$(dirname "$0")/lib.sh"
 
 name=$1 kernel=$2 expected=$3 rmp=${4:-on} iommu_snp=${5:-on}
-qemu=$OUT/qemu/build/qemu-system-x86_64
+qemu=${QEMU_MODEL:-$OUT/qemu/build/qemu-system-x86_64}
 [ -x "$qemu" ] || die "no model at $qemu; run make qemu"
 [ -f "$kernel" ] || die "no kernel at $kernel"
 dir=$OUT/qemu/test/$name

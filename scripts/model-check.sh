@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The checks that run on the SEV-SNP platform model (qemu/): the model's
+# own bare-metal tests, the oracle (Debian's 6.12) and the series' kernel.
+# A stage of make check, and make qemu-check.
+#
+# The model binary is built from qemu/src (make qemu) and kept in a cache
+# keyed by everything it is built from (qemu/qemu.conf, qemu/series and
+# qemu/patches/, the build script, the compiler), like ccache keeps the
+# objects: a run whose model did not change reuses it. qemu/src must hold
+# exactly what qemu/patches/ says; run make qemu-export first.
+# With QEMU_MODEL set, that binary is used instead (make qemu-check: the
+# model as qemu/src builds it, exported or not).
+#   model-check.sh [KERNEL_BUILD_DIR]
+set -euo pipefail
+STAGE=${STAGE:-model}
+. "$(dirname "$0")/lib.sh"
+
+kbuild=${1:-$OUT/build/kernel}
+bzimage=$kbuild/arch/x86/boot/bzImage
+[ -f "$bzimage" ] || die "no kernel at $bzimage; run make"
+cache_root=${SNP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/snp-host-series}/qemu-model
+
+model_digest() {
+	{
+		cat "$TOP/qemu/qemu.conf" "$TOP/qemu/series" "$TOP/scripts/qemu-build.sh"
+		{ grep -v '^[[:space:]]*#' "$TOP/qemu/series" || true; } | awk 'NF { print $1 }' |
+			while read -r p; do cat "$TOP/qemu/patches/$p"; done
+		gcc -dumpfullversion
+	} | sha256sum | cut -c1-16
+}
+
+# qemu/src holds base + exactly the exported patches, and nothing else.
+src_matches_export() {
+	local src=$TOP/qemu/src tmp rc=0
+	[ -z "$(git -C "$src" status --porcelain)" ] || return 1
+	tmp=$(mktemp -d)
+	git -C "$src" -c core.abbrev=12 format-patch -q --no-signature --zero-commit \
+		-o "$tmp" base..HEAD
+	for f in "$tmp"/[0-9][0-9][0-9][0-9]-*.patch; do
+		[ -e "$f" ] || continue
+		cmp -s "$f" "$TOP/qemu/patches/$(basename "${f#"$tmp"/????-}")" || rc=1
+	done
+	[ "$(find "$tmp" -name '*.patch' | wc -l)" -eq "$(find "$TOP/qemu/patches" -name '*.patch' | wc -l)" ] || rc=1
+	rm -rf "$tmp"
+	return $rc
+}
+
+start=$SECONDS
+digest=$(model_digest)
+model=$cache_root/$digest/qemu-system-x86_64
+if [ -n "${QEMU_MODEL:-}" ]; then
+	# make qemu-check: the model as built from qemu/src, exported or not.
+	model=$QEMU_MODEL
+	[ -x "$model" ] || die "QEMU_MODEL=$model is not an executable"
+	msg "model $model (QEMU_MODEL)"
+elif [ -x "$model" ]; then
+	msg "model $digest from the cache ($model)"
+else
+	msg "model $digest not in the cache: building it"
+	"$TOP/scripts/deps.sh" qemu
+	"$TOP/scripts/qemu-import.sh"
+	src_matches_export ||
+		die "qemu/src differs from qemu/patches/ (uncommitted or unexported work): run make qemu-export, or move qemu/src away"
+	STAGE=qemu-build "$TOP/scripts/qemu-build.sh" >/dev/null
+	mkdir -p "$cache_root/$digest"
+	cp "$OUT/qemu/build/qemu-system-x86_64" "$model.tmp"
+	mv "$model.tmp" "$model"
+	# Keep the three most recent models.
+	find "$cache_root" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' | sort -rn |
+		tail -n +4 | cut -d' ' -f2- | xargs -r rm -rf
+fi
+msg "model ready in $((SECONDS - start))s"
+export QEMU_MODEL=$model
+
+rc=0
+run() { "$@" || rc=1; }
+run "$TOP/scripts/qemu-bare-test.sh"
+run "$TOP/scripts/qemu-oracle.sh"
+run "$TOP/scripts/qemu-model-test.sh" series-kernel "$bzimage" \
+	"$TOP/qemu/tests/series-kernel.txt"
+run "$TOP/scripts/qemu-model-test.sh" series-kernel-no-rmp "$bzimage" \
+	"$TOP/qemu/tests/series-kernel-no-rmp.txt" off on
+run "$TOP/scripts/qemu-model-test.sh" series-kernel-no-iommu-snp "$bzimage" \
+	"$TOP/qemu/tests/series-kernel-no-iommu-snp.txt" on off
+run "$TOP/scripts/qemu-model-boot.sh" series-kernel-modules "$bzimage" "$kbuild" \
+	"$TOP/qemu/tests/series-kernel-modules.txt" ccp kvm_amd
+msg "model checks done in $((SECONDS - start))s"
+exit $rc
