@@ -73,6 +73,15 @@ fi
 msg "model ready in $((SECONDS - start))s"
 export QEMU_MODEL=$model
 
+# The /dev/sev test program the module boots run, static, built against
+# the series' uAPI headers (upstream's are the same for what it uses).
+mkdir -p "$OUT/qemu/guest"
+make -s -C "$LINUX" O="$kbuild" headers >"$OUT/qemu/headers.log" 2>&1 ||
+	die "make headers failed (log: $OUT/qemu/headers.log)"
+gcc -static -O2 -Wall -Wextra -Werror -isystem "$kbuild/usr/include" \
+	-o "$OUT/qemu/guest/sev-ioctl" "$TOP/qemu/tests/guest/sev-ioctl.c" ||
+	die "qemu/tests/guest/sev-ioctl.c does not build"
+
 rc=0
 run() { "$@" || rc=1; }
 run "$TOP/scripts/qemu-bare-test.sh"

@@ -13,7 +13,10 @@
 # kernel is skipped. Compressed modules (.xz, .zst, .gz) are decompressed
 # here, as busybox insmod takes only plain ones.
 # Environment: QEMU_PSP_DEVICE, a -device argument for the model's PSP
-# (empty, the default: no PSP); MODEL_BOOT_TIMEOUT (s, default 300);
+# (empty, the default: no PSP); SEV_IOCTL, the mode (series or common) in
+# which /init runs the /dev/sev test program $OUT/qemu/guest/sev-ioctl
+# (qemu/tests/guest/sev-ioctl.c) once /dev/sev exists (empty: not run);
+# MODEL_BOOT_TIMEOUT (s, default 300);
 # QEMU_MODEL, the model binary (default out/qemu/build/qemu-system-x86_64).
 set -euo pipefail
 STAGE=${STAGE:-qemu-model-boot}
@@ -88,6 +91,11 @@ for n in "${load[@]}"; do
 	esac >"$root/lib/modules/$n.ko"
 	echo "$n" >>"$root/etc/model-boot/modules"
 done
+if [ -n "${SEV_IOCTL:-}" ]; then
+	[ -x "$OUT/qemu/guest/sev-ioctl" ] || die "no $OUT/qemu/guest/sev-ioctl (scripts/model-check.sh builds it)"
+	cp "$OUT/qemu/guest/sev-ioctl" "$root/bin/sev-ioctl"
+	echo "$SEV_IOCTL" >"$root/etc/model-boot/sev-ioctl"
+fi
 (cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet) | gzip -1 >"$dir/initramfs.cpio.gz"
 msg "$name: initramfs loads: ${load[*]:-nothing}${psp:+; PSP: -device $psp}"
 
