@@ -73,14 +73,17 @@ fi
 msg "model ready in $((SECONDS - start))s"
 export QEMU_MODEL=$model
 
-# The /dev/sev test program the module boots run, static, built against
-# the series' uAPI headers (upstream's are the same for what it uses).
+# The programs the module boots run (the /dev/sev commands, kexec),
+# static, built against the series' uAPI headers (upstream's are the
+# same for what they use).
 mkdir -p "$OUT/qemu/guest"
 make -s -C "$LINUX" O="$kbuild" headers >"$OUT/qemu/headers.log" 2>&1 ||
 	die "make headers failed (log: $OUT/qemu/headers.log)"
-gcc -static -O2 -Wall -Wextra -Werror -isystem "$kbuild/usr/include" \
-	-o "$OUT/qemu/guest/sev-ioctl" "$TOP/qemu/tests/guest/sev-ioctl.c" ||
-	die "qemu/tests/guest/sev-ioctl.c does not build"
+for p in sev-ioctl kexec-reboot; do
+	gcc -static -O2 -Wall -Wextra -Werror -isystem "$kbuild/usr/include" \
+		-o "$OUT/qemu/guest/$p" "$TOP/qemu/tests/guest/$p.c" ||
+		die "qemu/tests/guest/$p.c does not build"
+done
 
 rc=0
 run() { "$@" || rc=1; }
@@ -92,7 +95,9 @@ run "$TOP/scripts/qemu-model-test.sh" series-kernel-no-rmp "$bzimage" \
 	"$TOP/qemu/tests/series-kernel-no-rmp.txt" off on
 run "$TOP/scripts/qemu-model-test.sh" series-kernel-no-iommu-snp "$bzimage" \
 	"$TOP/qemu/tests/series-kernel-no-iommu-snp.txt" on off
-run "$TOP/scripts/qemu-model-boot.sh" series-kernel-modules "$bzimage" "$kbuild" \
-	"$TOP/qemu/tests/series-kernel-modules.txt" ccp kvm_amd
+# With the PSP, KVM, the /dev/sev commands and a kexec.
+run env QEMU_PSP_DEVICE=amd-psp SEV_IOCTL=series KEXEC=1 \
+	"$TOP/scripts/qemu-model-boot.sh" series-kernel-psp "$bzimage" "$kbuild" \
+	"$TOP/qemu/tests/series-kernel-psp.txt" ccp kvm_amd
 msg "model checks done in $((SECONDS - start))s"
 exit $rc

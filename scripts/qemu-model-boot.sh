@@ -16,7 +16,9 @@
 # (empty, the default: no PSP); SEV_IOCTL, the mode (series or common) in
 # which /init runs the /dev/sev test program $OUT/qemu/guest/sev-ioctl
 # (qemu/tests/guest/sev-ioctl.c) once /dev/sev exists (empty: not run);
-# MODEL_BOOT_TIMEOUT (s, default 300);
+# KEXEC=1: /init then kexecs into the same kernel with the same
+# initramfs, whose /init runs again and ends the boot (the console has
+# both kernels); MODEL_BOOT_TIMEOUT (s, default 300);
 # QEMU_MODEL, the model binary (default out/qemu/build/qemu-system-x86_64).
 set -euo pipefail
 STAGE=${STAGE:-qemu-model-boot}
@@ -96,6 +98,13 @@ if [ -n "${SEV_IOCTL:-}" ]; then
 	cp "$OUT/qemu/guest/sev-ioctl" "$root/bin/sev-ioctl"
 	echo "$SEV_IOCTL" >"$root/etc/model-boot/sev-ioctl"
 fi
+if [ -n "${KEXEC:-}" ]; then
+	[ -x "$OUT/qemu/guest/kexec-reboot" ] || die "no $OUT/qemu/guest/kexec-reboot (scripts/model-check.sh builds it)"
+	mkdir -p "$root/boot"
+	cp "$kernel" "$root/boot/vmlinuz"
+	cp "$OUT/qemu/guest/kexec-reboot" "$root/bin/kexec-reboot"
+	: >"$root/etc/model-boot/kexec"
+fi
 (cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet) | gzip -1 >"$dir/initramfs.cpio.gz"
 msg "$name: initramfs loads: ${load[*]:-nothing}${psp:+; PSP: -device $psp}"
 
@@ -153,28 +162,35 @@ while IFS= read -r line; do
 		failed=1
 	fi
 done <"$expected"
-if grep -qF 'model-boot: end of module boot' "$log"; then
+# With KEXEC, the first kernel's /init kexecs; the second one's ends the
+# boot, and each check below holds for both kernels.
+kernels=("model-boot:")
+[ -z "${KEXEC:-}" ] || kernels+=("model-boot: [second kernel]")
+if grep -qF "${kernels[-1]} end of module boot" "$log"; then
 	result pass "$name: /init reached its end marker"
 else
 	result fail "$name: /init reached its end marker" "console: $log"
 	failed=1
 fi
 # With a PSP, the PSP driver binds to it and offers /dev/sev.
-if [ -n "$psp" ]; then
-	if grep -qF 'model-boot: /dev/sev: present' "$log"; then
-		result pass "$name: /dev/sev exists with the PSP"
-	else
-		result fail "$name: /dev/sev exists with the PSP" "console: $log"
-		failed=1
+for k in "${kernels[@]}"; do
+	w=${k#model-boot:}
+	if [ -n "$psp" ]; then
+		if grep -qF "$k /dev/sev: present" "$log"; then
+			result pass "$name:$w /dev/sev exists with the PSP"
+		else
+			result fail "$name:$w /dev/sev exists with the PSP" "console: $log"
+			failed=1
+		fi
 	fi
-fi
-for n in "${load[@]}"; do
-	if grep -qF "model-boot: insmod $n: ok" "$log"; then
-		result pass "$name: $n loads"
-	else
-		result fail "$name: $n loads" "console: $log"
-		failed=1
-	fi
+	for n in "${load[@]}"; do
+		if grep -qF "$k insmod $n: ok" "$log"; then
+			result pass "$name:$w $n loads"
+		else
+			result fail "$name:$w $n loads" "console: $log"
+			failed=1
+		fi
+	done
 done
 # No WARNING, BUG, oops or panic, but for the blocks ("[ cut here ]" to
 # "---[ end trace") of the known warnings.
