@@ -43,6 +43,22 @@ dict=$(/usr/bin/python3 -c 'import codespell_lib, os; print(os.path.join(os.path
 
 [ -x "$LINUX/scripts/checkpatch.pl" ] || die "no $LINUX/scripts/checkpatch.pl; run make first"
 
+# checkpatch takes seconds a patch: run it for all of them at once, a job
+# a CPU, and read its output below.
+# linux/ is a tarball import without upstream history, so checkpatch
+# cannot resolve the commit ids of Fixes: tags; it would flag every one.
+# It also asks about MAINTAINERS for every added file; answer that below
+# instead, with get_maintainer.pl.  Its SPDX check runs the python3 in
+# PATH and needs Debian's python3-ply and python3-git, so put /usr/bin
+# first.
+cpdir=$(mktemp -d)
+trap 'rm -rf "$cpdir"' EXIT
+export LINUX TOP dict cpdir
+series_patches | xargs -r -P "$(nproc)" -I{} sh -c '
+	cd "$LINUX" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --codespell \
+		--codespellfile "$dict" --ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES \
+		--terse --no-summary --showfile "$TOP/patches/$1" >"$cpdir/$1.out" 2>&1 || true' sh {}
+
 # 2. each patch
 while read -r p; do
 	f=patches/$p
@@ -68,15 +84,7 @@ while read -r p; do
 		result fail "format: $p" "$(IFS=';'; echo "${errs[*]}")"
 	fi
 
-	# linux/ is a tarball import without upstream history, so checkpatch
-	# cannot resolve the commit ids of Fixes: tags; it would flag every one.
-	# It also asks about MAINTAINERS for every added file; answer that
-	# below instead, with get_maintainer.pl.  Its SPDX check runs the
-	# python3 in PATH and needs Debian's python3-ply and python3-git, so
-	# put /usr/bin first.
-	out=$(cd "$LINUX" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --codespell \
-		--codespellfile "$dict" --ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES \
-		--terse --no-summary --showfile "$TOP/$f" 2>&1) || true
+	out=$(cat "$cpdir/$p.out" 2>/dev/null || echo "checkpatch did not run")
 	# cpufeatures.h writes every flag as (WORD*32+ BIT), in columns; a new
 	# flag follows the file, not checkpatch's spacing rule.
 	out=$(printf '%s\n' "$out" | grep -vE '^arch/x86/include/asm/cpufeatures\.h:[0-9]+: CHECK: spaces preferred around that' || true)

@@ -89,13 +89,11 @@ rc=0
 run() { "$@" || rc=1; }
 run "$TOP/scripts/qemu-bare-test.sh"
 run "$TOP/scripts/qemu-oracle.sh"
-run "$TOP/scripts/qemu-model-test.sh" series-kernel "$bzimage" \
-	"$TOP/qemu/tests/series-kernel.txt"
 run "$TOP/scripts/qemu-model-test.sh" series-kernel-no-rmp "$bzimage" \
 	"$TOP/qemu/tests/series-kernel-no-rmp.txt" off on
 run "$TOP/scripts/qemu-model-test.sh" series-kernel-no-iommu-snp "$bzimage" \
 	"$TOP/qemu/tests/series-kernel-no-iommu-snp.txt" on off
-# With the PSP, KVM, the /dev/sev commands and a kexec.
+# With the PSP, KVM, the /dev/sev commands and a kexec; KUnit at boot.
 run env QEMU_PSP_DEVICE=amd-psp SEV_IOCTL=series KEXEC=1 \
 	"$TOP/scripts/qemu-model-boot.sh" series-kernel-psp "$bzimage" "$kbuild" \
 	"$TOP/qemu/tests/series-kernel-psp.txt" ccp kvm_amd
