@@ -93,8 +93,9 @@ run "$TOP/scripts/qemu-model-test.sh" series-kernel-no-rmp "$bzimage" \
 	"$TOP/qemu/tests/series-kernel-no-rmp.txt" off on
 run "$TOP/scripts/qemu-model-test.sh" series-kernel-no-iommu-snp "$bzimage" \
 	"$TOP/qemu/tests/series-kernel-no-iommu-snp.txt" on off
-# With the PSP, KVM, the /dev/sev commands and a kexec; KUnit at boot.
-run env QEMU_PSP_DEVICE=amd-psp SEV_IOCTL=series KEXEC=1 \
+# With the PSP, KVM, the /dev/sev commands, a kexec and a panic; KUnit
+# at boot.
+run env QEMU_PSP_DEVICE=amd-psp SEV_IOCTL=series KEXEC=1 PANIC=1 \
 	"$TOP/scripts/qemu-model-boot.sh" series-kernel-psp "$bzimage" "$kbuild" \
 	"$TOP/qemu/tests/series-kernel-psp.txt" ccp kvm_amd
 msg "model checks done in $((SECONDS - start))s"

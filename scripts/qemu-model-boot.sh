@@ -18,7 +18,10 @@
 # (qemu/tests/guest/sev-ioctl.c) once /dev/sev exists (empty: not run);
 # KEXEC=1: /init then kexecs into the same kernel with the same
 # initramfs, whose /init runs again and ends the boot (the console has
-# both kernels); MODEL_BOOT_TIMEOUT (s, default 300);
+# both kernels); PANIC=1: the boot ends in a panic (sysrq c), after which
+# the PSP's last command must be an SNP_SHUTDOWN_EX that succeeded (the
+# model logs its commands and rejections to model.log);
+# MODEL_BOOT_TIMEOUT (s, default 300);
 # QEMU_MODEL, the model binary (default out/qemu/build/qemu-system-x86_64).
 set -euo pipefail
 STAGE=${STAGE:-qemu-model-boot}
@@ -105,6 +108,7 @@ if [ -n "${KEXEC:-}" ]; then
 	cp "$OUT/qemu/guest/kexec-reboot" "$root/bin/kexec-reboot"
 	: >"$root/etc/model-boot/kexec"
 fi
+[ -z "${PANIC:-}" ] || : >"$root/etc/model-boot/panic"
 (cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet) | gzip -1 >"$dir/initramfs.cpio.gz"
 msg "$name: initramfs loads: ${load[*]:-nothing}${psp:+; PSP: -device $psp}"
 
@@ -112,13 +116,14 @@ msg "$name: initramfs loads: ${load[*]:-nothing}${psp:+; PSP: -device $psp}"
 cpu="max,family=25,model=1,stepping=1,-hypervisor,sev-snp-host=on"
 dev=(-device "amd-iommu,snp=on")
 [ -z "$psp" ] || dev+=(-device "$psp")
-rm -f "$dir/console.log"
+rm -f "$dir/console.log" "$dir/model.log"
 start=$SECONDS
 set +e
 timeout --kill-after=5 "$tmo" "$qemu" -L /usr/share/seabios -L /usr/share/qemu \
 	-machine q35,sev-snp-rmp=on -accel tcg -cpu "$cpu" -nic none -vga none \
 	"${dev[@]}" -smp 2 -m 2G -no-reboot -display none -monitor none \
 	-serial "file:$dir/console.log" -kernel "$kernel" -initrd "$dir/initramfs.cpio.gz" \
+	-d guest_errors -trace amd_psp_command -D "$dir/model.log" \
 	-append "console=ttyS0 panic=-1 loglevel=7" \
 	</dev/null >"$dir/qemu.log" 2>&1
 rc=$?
@@ -192,6 +197,42 @@ for k in "${kernels[@]}"; do
 		fi
 	done
 done
+# With a PSP: the firmware refused nothing (every rejection is logged
+# with its reason and the ABI section; every command with its status).
+if [ -n "$psp" ]; then
+	refused=$(grep -E '^amd-psp: |amd_psp_command .*: status 0x[1-9a-f]' "$dir/model.log" || true)
+	if [ -z "$refused" ]; then
+		result pass "$name: the PSP refused no command ($(grep -c amd_psp_command "$dir/model.log" || true) commands)"
+	else
+		result fail "$name: the PSP refused no command" "$(printf '%s\n' "$refused" | head -n 2 | tr '\n' ' ')(model log: $dir/model.log)"
+		failed=1
+	fi
+fi
+
+# The panic test: the crash /init asked for, and then the PSP driver's
+# panic notifier shutting SNP down: the model's last command.
+checked=$log
+if [ -n "${PANIC:-}" ]; then
+	if grep -qF 'Kernel panic - not syncing: sysrq triggered crash' "$log"; then
+		result pass "$name: the kernel panics (sysrq c)"
+	else
+		result fail "$name: the kernel panics (sysrq c)" "console: $log"
+		failed=1
+	fi
+	last=$(grep 'amd_psp_command' "$dir/model.log" | tail -n 1)
+	case $last in
+	*'SNP_SHUTDOWN_EX (0x86) '*': status 0x0')
+		result pass "$name: SNP shut down on panic (the PSP's last command: SNP_SHUTDOWN_EX, success)" ;;
+	*)
+		result fail "$name: SNP shut down on panic (the PSP's last command: SNP_SHUTDOWN_EX, success)" \
+			"last command: ${last:-none} (model log: $dir/model.log)"
+		failed=1 ;;
+	esac
+	# The crash's own report is not a warning.
+	sed '/sysrq: Trigger a crash/,$d' "$log" >"$dir/console-before-panic.log"
+	checked=$dir/console-before-panic.log
+fi
+
 # No WARNING, BUG, oops or panic, but for the blocks ("[ cut here ]" to
 # "---[ end trace") of the known warnings.
 awk -v known="$dir/known-warnings" '
@@ -214,7 +255,7 @@ awk -v known="$dir/known-warnings" '
 	}
 	bad($0) { print FNR ":" $0 }
 	END { flush() }
-' "$log" >"$dir/warnings.txt"
+' "$checked" >"$dir/warnings.txt"
 nknown=$(grep -c . "$dir/known-warnings" || true)
 but=
 [ "$nknown" -eq 0 ] || but=" but the $nknown known"

@@ -41,8 +41,9 @@ rc=0
 "$TOP/scripts/qemu-model-test.sh" oracle-6.12-no-iommu-snp "$vmlinuz" \
 	"$TOP/qemu/tests/oracle-6.12-no-iommu-snp.txt" on off || rc=1
 # With the PSP: its PSP driver, then KVM, which asks it to initialise
-# SNP; the /dev/sev commands it shares with the series; a kexec.
-QEMU_PSP_DEVICE=amd-psp SEV_IOCTL=common KEXEC=1 \
+# SNP; the /dev/sev commands it shares with the series; a kexec; a
+# panic.
+QEMU_PSP_DEVICE=amd-psp SEV_IOCTL=common KEXEC=1 PANIC=1 \
 	"$TOP/scripts/qemu-model-boot.sh" oracle-6.12-psp "$vmlinuz" "$moddir" \
 	"$TOP/qemu/tests/oracle-6.12-psp.txt" ccp kvm_amd || rc=1
 exit $rc
