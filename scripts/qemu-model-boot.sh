@@ -3,8 +3,9 @@
 # Boot a kernel on the SNP platform model (out/qemu/build) with an
 # initramfs that loads some of its modules (busybox-static and
 # qemu/tests/guest/init), and check the console against an expected-lines
-# file (fixed strings, one a line; '#' comments), as qemu-model-test.sh
-# does for the boot without an initramfs.
+# file (fixed strings, one a line; '#' comments; with KEXEC, a line
+# 'both: STRING' must be printed before the kexec and after it), as
+# qemu-model-test.sh does for the boot without an initramfs.
 #   qemu-model-boot.sh NAME KERNEL MODDIR EXPECTED MODULE...
 # MODDIR holds the kernel's modules and their modules.order (and
 # modules.builtin): a kernel build directory, or an unpacked package's
@@ -160,6 +161,23 @@ while IFS= read -r line; do
 		fi
 		continue ;;
 	esac
+	case $line in
+	'both: '*)
+		# Printed by each kernel: before the kexec, and after it.
+		line=${line#both: }
+		if [ -z "${KEXEC:-}" ]; then
+			die "$expected: 'both:' lines need KEXEC=1"
+		fi
+		first=$(sed '/model-boot: kexec: into the same kernel/,$d' "$log" | grep -cF -- "$line" || true)
+		second=$(sed -n '/model-boot: kexec: into the same kernel/,$p' "$log" | grep -cF -- "$line" || true)
+		if [ "$first" -gt 0 ] && [ "$second" -gt 0 ]; then
+			result pass "$name: both kernels print '$line'"
+		else
+			result fail "$name: both kernels print '$line'" "first: $first, second: $second times (console: $log)"
+			failed=1
+		fi
+		continue ;;
+	esac
 	if grep -qF -- "$line" "$log"; then
 		result pass "$name: console has '$line'"
 	else
@@ -197,6 +215,15 @@ for k in "${kernels[@]}"; do
 		fi
 	done
 done
+# KUnit runs at boot (the series' kernel): no test case may fail.
+notok=$(grep -E '^[[:space:]]*not ok [0-9]+ ' "$log" || true)
+if [ -z "$notok" ]; then
+	result pass "$name: no KUnit test failed"
+else
+	result fail "$name: no KUnit test failed" "$(printf '%s\n' "$notok" | head -n 3 | tr '\n' ' ')(console: $log)"
+	failed=1
+fi
+
 # With a PSP: the firmware refused nothing (every rejection is logged
 # with its reason and the ABI section; every command with its status).
 if [ -n "$psp" ]; then
@@ -217,6 +244,16 @@ if [ -n "${PANIC:-}" ]; then
 		result pass "$name: the kernel panics (sysrq c)"
 	else
 		result fail "$name: the kernel panics (sysrq c)" "console: $log"
+		failed=1
+	fi
+	# One SNP_SHUTDOWN_EX for the kexec, if there was one, and one on panic.
+	want=1
+	[ -z "${KEXEC:-}" ] || want=2
+	nshut=$(grep -c 'amd_psp_command SNP_SHUTDOWN_EX (0x86) .*: status 0x0$' "$dir/model.log" || true)
+	if [ "$nshut" -eq "$want" ]; then
+		result pass "$name: SNP shut down $want time(s) (kexec, panic)"
+	else
+		result fail "$name: SNP shut down $want time(s) (kexec, panic)" "$nshut successful SNP_SHUTDOWN_EX (model log: $dir/model.log)"
 		failed=1
 	fi
 	last=$(grep 'amd_psp_command' "$dir/model.log" | tail -n 1)
