@@ -67,6 +67,7 @@
 #define REGION_F	(44 * MiB)		/* immutable 2M page (stays) */
 #define REGION_G	(46 * MiB)		/* VMSA 2M entry, written directly */
 #define REGION_H	(48 * MiB)		/* FAIL_INPUT cases */
+#define REGION_I	(50 * MiB)		/* an HV-Fixed 4K entry in it */
 
 /* The new state RMPUPDATE reads at [RCX] (Linux: struct rmp_state). */
 struct rmp_state {
@@ -569,6 +570,20 @@ static void test_fail_permission(void)
 		      "RMPUPDATE makes a 2M page immutable");
 	expect_refused(REGION_F + 0x5000, 0, 0, 0, 0, 0, 0, FAIL_PERMISSION,
 		       "RMPUPDATE FAIL_PERMISSION: a 4K page of the immutable 2M page");
+
+	/*
+	 * An unassigned immutable entry (HV-Fixed, as SNP_INIT writes for
+	 * pages that are not DRAM; only firmware makes one): written
+	 * directly.  A 2M entry would govern it.
+	 */
+	rmpe(REGION_I + 0x3000)[0] = RMPE_IMMUTABLE;
+	expect_refused(REGION_I, 0x200000, 1, 1, 0, 1, 0, FAIL_PERMISSION,
+		       "RMPUPDATE FAIL_PERMISSION: 2M assignment over an HV-Fixed 4K entry");
+	tap(!rmpe(REGION_I)[0] && !rmpe(REGION_I)[1] &&
+	    rmpe(REGION_I + 0x3000)[0] == RMPE_IMMUTABLE &&
+	    !rmpe(REGION_I + 0x3000)[1],
+	    "and leaves the 2M page's entry and the HV-Fixed entry as they were");
+	rmpe(REGION_I + 0x3000)[0] = 0;
 }
 
 static void test_fail_overlap(void)
