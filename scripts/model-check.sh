@@ -84,6 +84,15 @@ for p in sev-ioctl kexec-reboot; do
 		-o "$OUT/qemu/guest/$p" "$TOP/qemu/tests/guest/$p.c" ||
 		die "qemu/tests/guest/$p.c does not build"
 done
+# The test module of the PSP model (qemu/tests/guest/psp-test), built
+# against the series' kernel from a copy under $OUT: kbuild writes its
+# objects next to the sources of an M= directory.
+pt=$OUT/qemu/guest/psp-test
+rm -rf "$pt"
+mkdir -p "$pt"
+cp "$TOP/qemu/tests/guest/psp-test/psp_test.c" "$TOP/qemu/tests/guest/psp-test/Kbuild" "$pt/"
+make -s -C "$LINUX" O="$kbuild" M="$pt" W=1 KCFLAGS=-Werror modules >"$OUT/qemu/psp-test.log" 2>&1 ||
+	die "qemu/tests/guest/psp-test does not build (log: $OUT/qemu/psp-test.log)"
 
 rc=0
 run() { "$@" || rc=1; }
@@ -93,9 +102,9 @@ run "$TOP/scripts/qemu-model-test.sh" series-kernel-no-rmp "$bzimage" \
 	"$TOP/qemu/tests/series-kernel-no-rmp.txt" off on
 run "$TOP/scripts/qemu-model-test.sh" series-kernel-no-iommu-snp "$bzimage" \
 	"$TOP/qemu/tests/series-kernel-no-iommu-snp.txt" on off
-# With the PSP, KVM, the /dev/sev commands, a kexec and a panic; KUnit
-# at boot.
-run env QEMU_PSP_DEVICE=amd-psp SEV_IOCTL=series KEXEC=1 PANIC=1 \
+# With the PSP, KVM, the /dev/sev commands, the PSP model's test module,
+# a kexec and a panic; KUnit at boot.
+run env QEMU_PSP_DEVICE=amd-psp SEV_IOCTL=series PSP_TEST=1 KEXEC=1 PANIC=1 \
 	"$TOP/scripts/qemu-model-boot.sh" series-kernel-psp "$bzimage" "$kbuild" \
 	"$TOP/qemu/tests/series-kernel-psp.txt" ccp kvm_amd
 msg "model checks done in $((SECONDS - start))s"

@@ -17,6 +17,10 @@
 # (empty, the default: no PSP); SEV_IOCTL, the mode (series or common) in
 # which /init runs the /dev/sev test program $OUT/qemu/guest/sev-ioctl
 # (qemu/tests/guest/sev-ioctl.c) once /dev/sev exists (empty: not run);
+# PSP_TEST=1: /init of the first kernel then loads the PSP model's test
+# module $OUT/qemu/guest/psp-test/psp_test.ko (qemu/tests/guest/psp-test,
+# built by scripts/model-check.sh), whose deliberate refusals the check
+# "the PSP refused no command" then tells from the kernel's (below);
 # KEXEC=1: /init then kexecs into the same kernel with the same
 # initramfs, whose /init runs again and ends the boot (the console has
 # both kernels); PANIC=1: the boot ends in a panic (sysrq c), after which
@@ -101,6 +105,13 @@ if [ -n "${SEV_IOCTL:-}" ]; then
 	[ -x "$OUT/qemu/guest/sev-ioctl" ] || die "no $OUT/qemu/guest/sev-ioctl (scripts/model-check.sh builds it)"
 	cp "$OUT/qemu/guest/sev-ioctl" "$root/bin/sev-ioctl"
 	echo "$SEV_IOCTL" >"$root/etc/model-boot/sev-ioctl"
+fi
+if [ -n "${PSP_TEST:-}" ]; then
+	ko=$OUT/qemu/guest/psp-test/psp_test.ko
+	[ -f "$ko" ] || die "no $ko (scripts/model-check.sh builds it)"
+	mkdir -p "$root/lib/psp-test"
+	cp "$ko" "$root/lib/psp-test/psp_test.ko"
+	: >"$root/etc/model-boot/psp-test"
 fi
 if [ -n "${KEXEC:-}" ]; then
 	[ -x "$OUT/qemu/guest/kexec-reboot" ] || die "no $OUT/qemu/guest/kexec-reboot (scripts/model-check.sh builds it)"
@@ -226,13 +237,41 @@ fi
 
 # With a PSP: the firmware refused nothing (every rejection is logged
 # with its reason and the ABI section; every command with its status).
+# The PSP model's test module (PSP_TEST) provokes refusals on purpose: it
+# runs between two marker commands the firmware does not know (IDs 0x7f0
+# and 0x7f1, each refused) and prints how many of its own commands were
+# refused ("psp-test: the firmware refused K of the test's commands").
+# Between the markers the log must hold exactly that many refusals, so
+# that one of a command the kernel issues meanwhile is still caught;
+# outside them, none.  A window left open (no end marker) is a failure.
 if [ -n "$psp" ]; then
-	refused=$(grep -E '^amd-psp: |amd_psp_command .*: status 0x[1-9a-f]' "$dir/model.log" || true)
+	split=$dir/model-refusals
+	awk -v out="$split.outside" -v win="$split.windows" '
+		BEGIN { inw = 0; printf "" >out; printf "" >win }
+		/amd_psp_command .*\(0x7f0\) / { if (inw) print "unterminated" >win; inw = 1; n = 0; next }
+		/amd_psp_command .*\(0x7f1\) / { print (inw ? n : "unopened") >win; inw = 0; next }
+		/^amd-psp: .*command 0x7f[01] is not modelled/ { next }
+		inw { if ($0 ~ /amd_psp_command .*: status 0x[1-9a-f]/) n++; next }
+		/^amd-psp: |amd_psp_command .*: status 0x[1-9a-f]/ { print >out }
+		END { if (inw) print "unterminated" >win }
+	' "$dir/model.log"
+	refused=$(cat "$split.outside")
 	if [ -z "$refused" ]; then
 		result pass "$name: the PSP refused no command ($(grep -c amd_psp_command "$dir/model.log" || true) commands)"
 	else
 		result fail "$name: the PSP refused no command" "$(printf '%s\n' "$refused" | head -n 2 | tr '\n' ' ')(model log: $dir/model.log)"
 		failed=1
+	fi
+	windows=$(tr '\n' ' ' <"$split.windows")
+	said=$(sed -n "s/.*psp-test: the firmware refused \([0-9][0-9]*\) of the test's commands.*/\1/p" "$log" | tr '\n' ' ')
+	if [ -n "${PSP_TEST:-}" ] || [ -n "$windows" ] || [ -n "$said" ]; then
+		if [ -n "$windows" ] && [ "$windows" = "$said" ]; then
+			result pass "$name: the PSP refused only the test module's commands while it ran (${windows% })"
+		else
+			result fail "$name: the PSP refused only the test module's commands while it ran" \
+				"refusals between the markers: ${windows:-no window}; the module's own: ${said:-none} (model log: $dir/model.log)"
+			failed=1
+		fi
 	fi
 fi
 
