@@ -20,6 +20,7 @@
 #define SYSCFG_SNP_EN		(1UL << 24)
 #define MSR_RMP_BASE		0xc0010132
 #define MSR_RMP_END		0xc0010133
+#define MSR_VM_PAGE_FLUSH	0xc001011e
 
 /* RMP entry, low quadword. */
 #define RMPE_ASSIGNED		(1UL << 0)
@@ -437,6 +438,14 @@ static void test_insn_faults(void)
 		  r ? status_name(r) : "no fault", w);
 	tap_why(r == (EXC | VEC_GP) && exc.error_code == 0 && (w & SYSCFG_SNP_EN),
 		why, "WRMSR SYSCFG clearing SNPEn #GP(0), SNPEn stays set");
+
+	/* VM_PAGE_FLUSH: write-only, an ASID the CPU has (1-15). */
+	expect_status(wrmsr(MSR_VM_PAGE_FLUSH, REGION_H | 5), 0,
+		      "WRMSR VM_PAGE_FLUSH of a page for ASID 5");
+	expect_status(wrmsr(MSR_VM_PAGE_FLUSH, REGION_H | 16), EXC | VEC_GP,
+		      "WRMSR VM_PAGE_FLUSH for ASID 16 (beyond CPUID's count) #GP");
+	expect_status(rdmsr(MSR_VM_PAGE_FLUSH, &v), EXC | VEC_GP,
+		      "RDMSR VM_PAGE_FLUSH #GP (write-only)");
 }
 
 /* RMPUPDATE of a 4K page, and writes to it through 4K mappings. */
