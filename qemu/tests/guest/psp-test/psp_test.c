@@ -180,12 +180,11 @@ static void launch_start_policy(const char *what, u64 gctx, u64 policy,
 }
 
 /*
- * A case the model gets wrong today, per the ABI: the Guest Policy table
- * of 56860 has bits 63:25 reserved, must be zero, and the firmware
- * refuses a policy it does not support at SNP_LAUNCH_START; the model
- * checks only bit 17 and the ABI version.  Until the model is fixed, its
- * success is printed as "psp-test: KNOWN ..." and not counted; a refusal
- * counts as a pass (and changes the summary: update the expected line).
+ * SNP_LAUNCH_START with a policy the firmware does not support: the
+ * Guest Policy table of 56860 has bits 63:25 reserved, must be zero.
+ * The model once accepted them; should it ever again, its success is
+ * printed as "psp-test: KNOWN ..." (and the summary's count changes, so
+ * the boot's expected line fails).
  */
 static void known_divergence(const char *what, u64 gctx, u64 policy,
 			     int want)
