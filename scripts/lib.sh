@@ -63,3 +63,14 @@ result() {
 	skip) printf '%s: skip %s%s\n' "$STAGE" "$name" "${why:+: $why}" ;;
 	esac
 }
+
+# Record whether FILE has the fixed string STRING: has_line NAME FILE STRING.
+# Returns 1 (after recording the failure) if it does not.
+has_line() {
+	if grep -qF -- "$3" "$2"; then
+		result pass "$1"
+	else
+		result fail "$1" "console: $2"
+		return 1
+	fi
+}

@@ -189,41 +189,23 @@ while IFS= read -r line; do
 		fi
 		continue ;;
 	esac
-	if grep -qF -- "$line" "$log"; then
-		result pass "$name: console has '$line'"
-	else
-		result fail "$name: console lacks '$line'" "console: $log"
-		failed=1
-	fi
+	has_line "$name: console has '$line'" "$log" "$line" || failed=1
 done <"$expected"
 # With KEXEC, the first kernel's /init kexecs; the second one's ends the
 # boot, and each check below holds for both kernels.
 kernels=("model-boot:")
 [ -z "${KEXEC:-}" ] || kernels+=("model-boot: [second kernel]")
-if grep -qF "${kernels[-1]} end of module boot" "$log"; then
-	result pass "$name: /init reached its end marker"
-else
-	result fail "$name: /init reached its end marker" "console: $log"
-	failed=1
-fi
+has_line "$name: /init reached its end marker" "$log" \
+	"${kernels[-1]} end of module boot" || failed=1
 # With a PSP, the PSP driver binds to it and offers /dev/sev.
 for k in "${kernels[@]}"; do
 	w=${k#model-boot:}
 	if [ -n "$psp" ]; then
-		if grep -qF "$k /dev/sev: present" "$log"; then
-			result pass "$name:$w /dev/sev exists with the PSP"
-		else
-			result fail "$name:$w /dev/sev exists with the PSP" "console: $log"
-			failed=1
-		fi
+		has_line "$name:$w /dev/sev exists with the PSP" "$log" \
+			"$k /dev/sev: present" || failed=1
 	fi
 	for n in "${load[@]}"; do
-		if grep -qF "$k insmod $n: ok" "$log"; then
-			result pass "$name:$w $n loads"
-		else
-			result fail "$name:$w $n loads" "console: $log"
-			failed=1
-		fi
+		has_line "$name:$w $n loads" "$log" "$k insmod $n: ok" || failed=1
 	done
 done
 # KUnit runs at boot (the series' kernel): no test case may fail.
@@ -279,12 +261,8 @@ fi
 # panic notifier shutting SNP down: the model's last command.
 checked=$log
 if [ -n "${PANIC:-}" ]; then
-	if grep -qF 'Kernel panic - not syncing: sysrq triggered crash' "$log"; then
-		result pass "$name: the kernel panics (sysrq c)"
-	else
-		result fail "$name: the kernel panics (sysrq c)" "console: $log"
-		failed=1
-	fi
+	has_line "$name: the kernel panics (sysrq c)" "$log" \
+		'Kernel panic - not syncing: sysrq triggered crash' || failed=1
 	# One SNP_SHUTDOWN_EX for the kexec, if there was one, and one on panic.
 	want=1
 	[ -z "${KEXEC:-}" ] || want=2

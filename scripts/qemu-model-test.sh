@@ -34,12 +34,7 @@ set -e
 failed=0
 while IFS= read -r line; do
 	case $line in '#'* | '') continue ;; esac
-	if grep -qF -- "$line" "$dir/console.log"; then
-		result pass "$name: console has '$line'"
-	else
-		result fail "$name: console lacks '$line'" "console: $dir/console.log"
-		failed=1
-	fi
+	has_line "$name: console has '$line'" "$dir/console.log" "$line" || failed=1
 done <"$expected"
 # The boot ends in the panic for the missing root: a complete boot.
 if grep -qE 'Unable to mount root fs|No working init found' "$dir/console.log"; then
