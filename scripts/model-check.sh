@@ -103,9 +103,30 @@ run "$TOP/scripts/qemu-model-test.sh" series-kernel-no-rmp "$bzimage" \
 run "$TOP/scripts/qemu-model-test.sh" series-kernel-no-iommu-snp "$bzimage" \
 	"$TOP/qemu/tests/series-kernel-no-iommu-snp.txt" on off
 # With the PSP, KVM, the /dev/sev commands, the PSP model's test module,
-# a kexec and a panic; KUnit at boot.
+# a kexec and a panic; KUnit at boot.  nogbpages: the direct map then
+# has 2M pages for the RMP helpers' KUnit tests to split.  avic=1: the
+# model's CPU lacks HvInUseWrAllowed, so kvm_amd must refuse AVIC.  The
+# model's IOMMU reports the event and PPR logs each kernel programs.
 run env QEMU_PSP_DEVICE=amd-psp SEV_IOCTL=series PSP_TEST=1 KEXEC=1 PANIC=1 \
+	KERNEL_ARGS=nogbpages KVM_AMD_ARGS=avic=1 \
+	MODEL_EXPECTED="$TOP/qemu/tests/series-kernel-psp.model.txt" \
 	"$TOP/scripts/qemu-model-boot.sh" series-kernel-psp "$bzimage" "$kbuild" \
 	"$TOP/qemu/tests/series-kernel-psp.txt" ccp kvm_amd
+# The PSP driver unbound while firmware pages are out: they are leaked,
+# and with them, and firmware older than API 1.53, kexec is refused.
+run env QEMU_PSP_DEVICE=amd-psp,api-minor=52 PSP_TEST=1 PSP_TEST_ARGS=unbind=1 \
+	KEXEC_REFUSED=1 \
+	"$TOP/scripts/qemu-model-boot.sh" series-kernel-psp-unbind "$bzimage" "$kbuild" \
+	"$TOP/qemu/tests/series-kernel-psp-unbind.txt" ccp
+# The RMP table sharing its first and last 2M pages with RAM (the model
+# carves it out of RAM at 513M): the RAM next to it leaves every e820 map,
+# /sys/firmware/memmap included.  At 1M its first 2M page holds memory
+# in use since boot: SNP must be refused, before anything changes.
+run env QEMU_PSP_DEVICE=amd-psp QEMU_EXTRA_ARGS="-m 2304M -machine sev-snp-rmp-base=513M" \
+	"$TOP/scripts/qemu-model-boot.sh" series-kernel-rmp-bookends "$bzimage" "$kbuild" \
+	"$TOP/qemu/tests/series-kernel-rmp-bookends.txt" ccp
+run env QEMU_EXTRA_ARGS="-machine sev-snp-rmp-base=1M" \
+	"$TOP/scripts/qemu-model-boot.sh" series-kernel-rmp-in-use "$bzimage" "$kbuild" \
+	"$TOP/qemu/tests/series-kernel-rmp-in-use.txt" ccp
 msg "model checks done in $((SECONDS - start))s"
 exit $rc

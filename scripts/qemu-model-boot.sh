@@ -21,11 +21,24 @@
 # module $OUT/qemu/guest/psp-test/psp_test.ko (qemu/tests/guest/psp-test,
 # built by scripts/model-check.sh), whose deliberate refusals the check
 # "the PSP refused no command" then tells from the kernel's (below);
+# PSP_TEST_ARGS, that module's parameters (unbind=1: the firmware pages
+# it holds across an unbind of the PSP driver, instead of its tests);
+# KEXEC_REFUSED=1: /init tries the same kexec, which the kernel must
+# refuse (the expected lines say how), and goes on to its end;
 # KEXEC=1: /init then kexecs into the same kernel with the same
 # initramfs, whose /init runs again and ends the boot (the console has
 # both kernels); PANIC=1: the boot ends in a panic (sysrq c), after which
 # the PSP's last command must be an SNP_SHUTDOWN_EX that succeeded (the
 # model logs its commands and rejections to model.log);
+# KVM_AMD_ARGS, kvm_amd's module parameters when it is loaded;
+# KERNEL_ARGS, more kernel parameters, for both kernels of a kexec boot;
+# MODEL_EXPECTED, lines the model's own log (model.log) must hold, as
+# EXPECTED's for the console (a line 'count N: STRING': exactly N lines
+# hold STRING); the IOMMU reports there each event and PPR log a kernel
+# programs, with its size (trace events amdvi_evtlog_base and
+# amdvi_pprlog_base);
+# QEMU_EXTRA_ARGS, more QEMU arguments, after the others (a later -m
+# wins; -machine options add to q35's), one a word;
 # MODEL_BOOT_TIMEOUT (s, default 300);
 # QEMU_MODEL, the model binary (default out/qemu/build/qemu-system-x86_64).
 set -euo pipefail
@@ -42,6 +55,8 @@ tmo=${MODEL_BOOT_TIMEOUT:-300}
 [ -f "$kernel" ] || die "no kernel at $kernel"
 [ -f "$moddir/modules.order" ] || die "no modules.order in $moddir"
 [ -f "$expected" ] || die "no expected lines at $expected"
+[ -z "${MODEL_EXPECTED:-}" ] || [ -f "$MODEL_EXPECTED" ] ||
+	die "no expected model log lines at $MODEL_EXPECTED"
 [ -x /bin/busybox ] || die "/bin/busybox missing; apt-get install busybox-static"
 dir=$OUT/qemu/test/$name
 mkdir -p "$dir"
@@ -99,7 +114,9 @@ for n in "${load[@]}"; do
 	*.gz) gzip -dc "$f" ;;
 	*) cat "$f" ;;
 	esac >"$root/lib/modules/$n.ko"
-	echo "$n" >>"$root/etc/model-boot/modules"
+	args=
+	[ "$n" != kvm_amd ] || args=${KVM_AMD_ARGS:-}
+	echo "$n${args:+ $args}" >>"$root/etc/model-boot/modules"
 done
 if [ -n "${SEV_IOCTL:-}" ]; then
 	[ -x "$OUT/qemu/guest/sev-ioctl" ] || die "no $OUT/qemu/guest/sev-ioctl (scripts/model-check.sh builds it)"
@@ -111,14 +128,14 @@ if [ -n "${PSP_TEST:-}" ]; then
 	[ -f "$ko" ] || die "no $ko (scripts/model-check.sh builds it)"
 	mkdir -p "$root/lib/psp-test"
 	cp "$ko" "$root/lib/psp-test/psp_test.ko"
-	: >"$root/etc/model-boot/psp-test"
+	echo "${PSP_TEST_ARGS:-}" >"$root/etc/model-boot/psp-test"
 fi
-if [ -n "${KEXEC:-}" ]; then
+if [ -n "${KEXEC:-}${KEXEC_REFUSED:-}" ]; then
 	[ -x "$OUT/qemu/guest/kexec-reboot" ] || die "no $OUT/qemu/guest/kexec-reboot (scripts/model-check.sh builds it)"
 	mkdir -p "$root/boot"
 	cp "$kernel" "$root/boot/vmlinuz"
 	cp "$OUT/qemu/guest/kexec-reboot" "$root/bin/kexec-reboot"
-	: >"$root/etc/model-boot/kexec"
+	echo "${KERNEL_ARGS:-}" >"$root/etc/model-boot/kexec"
 fi
 [ -z "${PANIC:-}" ] || : >"$root/etc/model-boot/panic"
 (cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet) | gzip -1 >"$dir/initramfs.cpio.gz"
@@ -128,6 +145,7 @@ msg "$name: initramfs loads: ${load[*]:-nothing}${psp:+; PSP: -device $psp}"
 cpu="max,family=25,model=1,stepping=1,-hypervisor,sev-snp-host=on"
 dev=(-device "amd-iommu,snp=on")
 [ -z "$psp" ] || dev+=(-device "$psp")
+read -ra extra <<<"${QEMU_EXTRA_ARGS:-}"
 rm -f "$dir/console.log" "$dir/model.log"
 start=$SECONDS
 set +e
@@ -135,8 +153,9 @@ timeout --kill-after=5 "$tmo" "$qemu" -L /usr/share/seabios -L /usr/share/qemu \
 	-machine q35,sev-snp-rmp=on -accel tcg -cpu "$cpu" -nic none -vga none \
 	"${dev[@]}" -smp 2 -m 2G -no-reboot -display none -monitor none \
 	-serial "file:$dir/console.log" -kernel "$kernel" -initrd "$dir/initramfs.cpio.gz" \
-	-d guest_errors -trace amd_psp_command -D "$dir/model.log" \
-	-append "console=ttyS0 panic=-1 loglevel=7" \
+	-d guest_errors -trace amd_psp_command -trace 'amdvi_*log_base' -D "$dir/model.log" \
+	-append "console=ttyS0 panic=-1 loglevel=7${KERNEL_ARGS:+ $KERNEL_ARGS}" \
+	"${extra[@]}" \
 	</dev/null >"$dir/qemu.log" 2>&1
 rc=$?
 set -e
@@ -191,6 +210,23 @@ while IFS= read -r line; do
 	esac
 	has_line "$name: console has '$line'" "$log" "$line" || failed=1
 done <"$expected"
+# The model's own log: what its devices saw the kernels do.
+while IFS= read -r line; do
+	case $line in
+	'#'* | '') continue ;;
+	'count '*': '*)
+		n=${line#count } && n=${n%%:*} && want=${line#count "$n": }
+		[[ $n =~ ^[0-9]+$ ]] || die "$MODEL_EXPECTED: bad count in '$line'"
+		got=$(grep -cF -- "$want" "$dir/model.log" || true)
+		if [ "$got" -eq "$n" ]; then
+			result pass "$name: model log has '$want' $n time(s)"
+		else
+			result fail "$name: model log has '$want' $n time(s)" "$got time(s) (model log: $dir/model.log)"
+			failed=1
+		fi ;;
+	*) has_line "$name: model log has '$line'" "$dir/model.log" "$line" || failed=1 ;;
+	esac
+done <"${MODEL_EXPECTED:-/dev/null}"
 # With KEXEC, the first kernel's /init kexecs; the second one's ends the
 # boot, and each check below holds for both kernels.
 kernels=("model-boot:")

@@ -44,6 +44,11 @@ rc=0
 # SNP; the /dev/sev commands it shares with the series; a kexec; a
 # panic.
 QEMU_PSP_DEVICE=amd-psp SEV_IOCTL=common KEXEC=1 PANIC=1 \
+	MODEL_EXPECTED="$TOP/qemu/tests/oracle-6.12-psp.model.txt" \
 	"$TOP/scripts/qemu-model-boot.sh" oracle-6.12-psp "$vmlinuz" "$moddir" \
 	"$TOP/qemu/tests/oracle-6.12-psp.txt" ccp kvm_amd || rc=1
+# The RMP table sharing 2M pages with RAM (series-kernel-rmp-bookends).
+QEMU_PSP_DEVICE=amd-psp QEMU_EXTRA_ARGS="-m 2304M -machine sev-snp-rmp-base=513M" \
+	"$TOP/scripts/qemu-model-boot.sh" oracle-6.12-rmp-bookends "$vmlinuz" "$moddir" \
+	"$TOP/qemu/tests/oracle-6.12-rmp-bookends.txt" ccp || rc=1
 exit $rc

@@ -54,6 +54,11 @@
 static struct file *sev_filp;
 static unsigned int passed, failed, refused;
 
+static bool unbind;
+module_param(unbind, bool, 0444);
+MODULE_PARM_DESC(unbind,
+		 "unbind the PSP driver with firmware pages out, and check that they are leaked");
+
 static void check(bool ok, const char *what, const char *fmt, long long got,
 		  long long want)
 {
@@ -476,6 +481,62 @@ out:
 		put_test_page(hv, "the Hypervisor page is freed");
 }
 
+/*
+ * Firmware pages that outlive the PSP driver (issue 13, bug 7): a page
+ * KVM holds when the PSP device is unbound, and freed afterwards, is
+ * still the firmware's in the RMP, and nothing can reclaim it once SNP
+ * is shut down.  snp_free_firmware_page() and snp_reclaim_firmware_pages()
+ * must then leak it (one more reference, from snp_leak_pages()), never
+ * free it, and must not warn: unbinding is not a kernel bug.
+ */
+static void run_unbind_tests(void)
+{
+	struct pci_dev *pdev;
+	struct page *p1, *p2;
+	void *a1, *a2;
+	int ret;
+
+	pdev = pci_get_device(PCI_VENDOR_ID_AMD, PCI_DEVICE_ID_AMD_PSP_MODEL,
+			      NULL);
+	a1 = snp_alloc_firmware_page(GFP_KERNEL);
+	a2 = snp_alloc_firmware_page(GFP_KERNEL);
+	if (!pdev || !a1 || !a2) {
+		check(false, "a PSP device and two firmware pages", "found",
+		      !!pdev << 2 | !!a1 << 1 | !!a2, 7);
+		snp_free_firmware_page(a1);
+		snp_free_firmware_page(a2);
+		pci_dev_put(pdev);
+		return;
+	}
+	p1 = virt_to_page(a1);
+	p2 = virt_to_page(a2);
+	expect_rmp("a firmware page before the unbind", page_to_pfn(p1), 0,
+		   true, false, false);
+
+	/* What 'echo ... > /sys/bus/pci/drivers/ccp/unbind' does. */
+	device_release_driver(&pdev->dev);
+	pci_dev_put(pdev);
+	check(!pdev->dev.driver, "the PSP driver is unbound", "driver bound",
+	      !!pdev->dev.driver, 0);
+	expect_rmp("the firmware page is still the firmware's after the unbind",
+		   page_to_pfn(p1), 0, true, false, false);
+
+	snp_free_firmware_page(a1);
+	check(page_ref_count(p1) == 2,
+	      "snp_free_firmware_page() after the unbind leaks the page",
+	      "page count", page_ref_count(p1), 2);
+	expect_rmp("the leaked page is still the firmware's", page_to_pfn(p1),
+		   0, true, false, false);
+
+	ret = snp_reclaim_firmware_pages(page_to_pfn(p2), 1);
+	check(ret == -EPERM,
+	      "snp_reclaim_firmware_pages() after the unbind refuses", "ret",
+	      ret, -EPERM);
+	check(page_ref_count(p2) == 2,
+	      "snp_reclaim_firmware_pages() after the unbind leaks the page",
+	      "page count", page_ref_count(p2), 2);
+}
+
 static int __init psp_test_init(void)
 {
 	int mark;
@@ -492,13 +553,17 @@ static int __init psp_test_init(void)
 	refused = 0;
 	check(mark == SEV_RET_INVALID_COMMAND, "the start marker is refused",
 	      "status", mark, SEV_RET_INVALID_COMMAND);
-	run_tests();
+	if (!unbind)
+		run_tests();
 	pr_info("the firmware refused %u of the test's commands\n", refused);
 	mark = fw_cmd(PSP_TEST_MARK_END, NULL);
 	check(mark == SEV_RET_INVALID_COMMAND, "the end marker is refused",
 	      "status", mark, SEV_RET_INVALID_COMMAND);
 
 	filp_close(sev_filp, NULL);
+	/* After the markers: the unbind issues commands of the kernel's. */
+	if (unbind)
+		run_unbind_tests();
 	pr_info("%u passed, %u failed\n", passed, failed);
 	return 0;
 }
