@@ -710,6 +710,7 @@ static void test_no_snp(void)
 	tap_why(vec == NO_EXC, why, "no RMP check on writes");
 }
 
+void test_sev_es(void);
 void main(void);
 void main(void)
 {
@@ -729,6 +730,7 @@ void main(void)
 		test_fail_permission();
 		test_fail_overlap();
 		test_psmash();
+		test_sev_es();
 	}
 	finish();
 }
