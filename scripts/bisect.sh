@@ -37,6 +37,8 @@ total=${#patches[@]}
 # The targets' objects are rebuilt from scratch (ccache replays the
 # warnings of cached ones), so that the warnings before and after a patch
 # are those of the same set of files, not of what happened to be stale.
+# Line and column numbers are dropped (kernel-doc gives a line only), so
+# that a warning moved by a patch is not a new one.
 kbuild() { # FILE TARGET...
 	local out=$1 t
 	shift
@@ -45,7 +47,7 @@ kbuild() { # FILE TARGET...
 	done
 	make -C "$src" O="$build" -j"$(jobs_n)" CC="$cc" HOSTCC="$cc" LOCALVERSION= \
 		W=1 "$@" >"$out.log" 2>&1 || return 1
-	{ grep -E ': warning: ' "$out.log" || true; } | sed -E 's/:[0-9]+:[0-9]+: /: /' | sort -u >"$out"
+	{ grep -E ': warning: ' "$out.log" || true; } | sed -E 's/:[0-9]+(:[0-9]+)?: /: /' | sort -u >"$out"
 }
 # Build the KVM selftests with -k; list the ones that built in FILE.
 selftests() { # FILE
@@ -62,9 +64,19 @@ fail() { # N PATCH WHY LOG
 	die "patch $1/$total, $2: $3"
 }
 
+# BISECT_FROM=N: take patches 1..N-1 as checked (applied, not built), to
+# check what was added on top of a series that passed already.
+from=${BISECT_FROM:-1}
+case "$from" in ''|*[!0-9]*) die "BISECT_FROM=$from: not a patch number" ;; esac
+[ "$from" -ge 1 ] && [ "$from" -le "$total" ] || die "BISECT_FROM=$from: the series has $total patches"
 n=0
 for p in "${patches[@]}"; do
 	n=$((n + 1))
+	if [ "$n" -lt "$from" ]; then
+		git -C "$src" am -q --committer-date-is-author-date "$TOP/patches/$p" >"$work/am.log" 2>&1 ||
+			{ git -C "$src" am --abort 2>/dev/null || true; fail "$n" "$p" "does not apply" "$work/am.log"; }
+		continue
+	fi
 	start=$SECONDS
 	f=$TOP/patches/$p
 	files=$(sed -n 's|^diff --git a/[^ ]* b/\(.*\)$|\1|p' "$f" | sort -u)
@@ -112,4 +124,8 @@ for p in "${patches[@]}"; do
 	[ ${#what[@]} -gt 0 ] || what=("nothing to build")
 	msg "ok $n/$total $p: ${what[*]} ($((SECONDS - start))s)"
 done
-msg "all $total prefixes of the series build"
+if [ "$from" -gt 1 ]; then
+	msg "prefixes $from-$total of the series build (1-$((from - 1)) applied, not built: BISECT_FROM=$from)"
+else
+	msg "all $total prefixes of the series build"
+fi

@@ -32,6 +32,12 @@ while IFS= read -r line; do
 		fi ;;
 	CONFIG_*=*)
 		sym=${line%%=*}
+		# A symbol the series adds does not exist in an earlier tree
+		# (make bisect configures the base): nothing to grant there.
+		if ! grep -rqsE "^[[:space:]]*(menu)?config ${sym#CONFIG_}\$" --include='Kconfig*' "$src"; then
+			msg "$sym: no Kconfig of this tree defines it; left out"
+			continue
+		fi
 		if ! grep -qxF "$line" "$build/.config"; then
 			got=$(grep "^$sym=" "$build/.config" || echo "unset (a dependency is missing)")
 			warn "$sym: fragment says ${line#*=}, .config has $got"
