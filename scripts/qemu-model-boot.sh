@@ -37,6 +37,10 @@
 # hold STRING); the IOMMU reports there each event and PPR log a kernel
 # programs, with its size (trace events amdvi_evtlog_base and
 # amdvi_pprlog_base);
+# KVM_SELFTESTS, KVM selftests (paths under SELFTESTS_DIR, default
+# out/build/selftests) that /init of the first kernel runs once its modules
+# are loaded, printing "selftest NAME: pass", "skip: REASON" or "FAIL"
+# with the test's last lines;
 # QEMU_EXTRA_ARGS, more QEMU arguments, after the others (a later -m
 # wins; -machine options add to q35's), one a word;
 # MODEL_BOOT_TIMEOUT (s, default 300);
@@ -138,6 +142,21 @@ if [ -n "${KEXEC:-}${KEXEC_REFUSED:-}" ]; then
 	echo "${KERNEL_ARGS:-}" >"$root/etc/model-boot/kexec"
 fi
 [ -z "${PANIC:-}" ] || : >"$root/etc/model-boot/panic"
+if [ -n "${KVM_SELFTESTS:-}" ]; then
+	st=${SELFTESTS_DIR:-$OUT/build/selftests}
+	mkdir -p "$root/kvm"
+	for t in $KVM_SELFTESTS; do
+		[ -x "$st/$t" ] || die "no KVM selftest $st/$t (make selftests builds them)"
+		mkdir -p "$root/kvm/$(dirname "$t")"
+		cp "$st/$t" "$root/kvm/$t"
+		echo "$t" >>"$root/etc/model-boot/selftests"
+	done
+	find "$root/kvm" -type f -exec ldd {} + 2>/dev/null |
+		grep -oE '(/[^ ]+\.so[^ ]*)' | sort -u | while read -r lib; do
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
+fi
 (cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet) | gzip -1 >"$dir/initramfs.cpio.gz"
 msg "$name: initramfs loads: ${load[*]:-nothing}${psp:+; PSP: -device $psp}"
 
