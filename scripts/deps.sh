@@ -66,6 +66,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
+mkdir -p "$OUT"
 if ! apt-get install -y --no-install-recommends "${missing[@]}" >"$OUT/apt.log" 2>&1; then
 	msg "apt-get install failed; refreshing the package lists and retrying"
 	apt-get update >>"$OUT/apt.log" 2>&1 || true
