@@ -88,6 +88,7 @@ MODEL_BOOT_TIMEOUT=${MODEL_BOOT_TIMEOUT:-900} QEMU_PSP_DEVICE=amd-psp \
 	ccp kvm_amd || rc=1
 log=$OUT/qemu/test/$name/console.log
 l1=$(cat "$OUT/qemu/test/$name/seconds" 2>/dev/null || echo '?')
-l2=$(sed -n 's/^oracle-l1: QEMU exited with .* after \([0-9]*\)s$/\1/p' "$log" | tail -n 1)
+# The serial console's lines end in CR LF.
+l2=$(tr -d '\r' <"$log" | sed -n 's/^oracle-l1: QEMU exited with .* after \([0-9]*\)s$/\1/p' | tail -n 1)
 msg "$name: L1 ran ${l1}s, its L2 guest ${l2:-?}s; ${mode} $([ $rc -eq 0 ] && echo passed || echo FAILED) in $((SECONDS - start))s"
 exit $rc
