@@ -14,8 +14,9 @@
 # the L2 console is in it, every line prefixed "L2: ".
 # Environment: L2_REV (the linux/ commit the L2 kernel is built from,
 # default HEAD), L2_KERNEL (a bzImage to boot as L2 instead, e.g. the
-# oracle's own vmlinuz; the expected lines then do not hold), L2_TIMEOUT (s, QEMU 10.0's run in L1, default 600),
-# MODEL_BOOT_TIMEOUT (s, the whole L1 boot, default 900), QEMU_MODEL.
+# oracle's own vmlinuz; the expected lines then do not hold), L2_TIMEOUT
+# (s, QEMU 10.0's run in L1, default 300), MODEL_BOOT_TIMEOUT (s, the
+# whole L1 boot, default 600), QEMU_MODEL.
 set -euo pipefail
 STAGE=${STAGE:-oracle-l2}
 . "$(dirname "$0")/lib.sh"
@@ -73,7 +74,7 @@ cp -a "$vmm/usr/share/qemu" "$payload/usr/share/"
 cp "$vmm/usr/share/ovmf/OVMF.fd" "$payload/usr/share/ovmf/"
 install -m 0755 "$guest/l1-run" "$payload/payload/run"
 echo "$mode" >"$payload/payload/mode"
-echo "${L2_TIMEOUT:-600}" >"$payload/payload/timeout"
+echo "${L2_TIMEOUT:-300}" >"$payload/payload/timeout"
 msg "$name: payload $(du -sh "$payload" | cut -f1) (L2: $l2kernel)"
 
 # L1: 4G for the payload in its initramfs and a 512M L2 guest; the model's
@@ -82,7 +83,7 @@ msg "$name: payload $(du -sh "$payload" | cut -f1) (L2: $l2kernel)"
 # panics ("timer doesn't work through Interrupt-remapped IO-APIC") before
 # anything the oracle tests has run.
 rc=0
-MODEL_BOOT_TIMEOUT=${MODEL_BOOT_TIMEOUT:-900} QEMU_PSP_DEVICE=amd-psp \
+MODEL_BOOT_TIMEOUT=${MODEL_BOOT_TIMEOUT:-600} QEMU_PSP_DEVICE=amd-psp \
 	QEMU_EXTRA_ARGS="-m 4G" PAYLOAD=$payload KERNEL_ARGS=no_timer_check \
 	"$TOP/scripts/qemu-model-boot.sh" "$name" "$vmlinuz" "$moddir" "$expected" \
 	ccp kvm_amd || rc=1
