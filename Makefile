@@ -20,7 +20,7 @@ export CCACHE_SLOPPINESS := include_file_mtime,include_file_ctime,time_macros
 export TOP OUT LINUX
 
 .DEFAULT_GOAL := all
-.PHONY: all deps base apply kernel selftests check check-base lint check-apply matrix qemu qemu-export qemu-check \
+.PHONY: all deps base apply kernel selftests check check-base lint check-apply matrix qemu qemu-export qemu-check oracle-l2 \
 	boot export mbox bisect run clean distclean help
 
 all: kernel
@@ -43,6 +43,9 @@ help:
 	@echo '                   out/qemu/build/qemu-system-x86_64 (the SNP model; TCG only)'
 	@echo '  make qemu-export commits of qemu/src (base..HEAD) -> qemu/patches/ and qemu/series'
 	@echo '  make qemu-check  boot the oracle (Debian 6.12) and the series kernel on the model'
+	@echo '  make oracle-l2   the L2 oracle on the model: Debian 6.12 runs QEMU 10.0 with KVM and'
+	@echo '                   OVMF, which boots the series kernel as a guest (ORACLE_MODES="plain"'
+	@echo '                   by default; sev-es and snp do not boot yet)'
 	@echo '  make run         boot the kernel in QEMU with a shell on the terminal'
 	@echo '  make lint | check-apply | selftests | boot   single stages of make check'
 	@echo '  make clean       remove build outputs (out/build); linux/ is kept'
@@ -108,6 +111,15 @@ qemu-export:
 # IOMMU's SNP), then again with an initramfs that loads its modules.
 qemu-check: qemu kernel
 	@QEMU_MODEL=$(OUT)/qemu/build/qemu-system-x86_64 scripts/model-check.sh $(KBUILD)
+
+# The L2 oracle (issue 15): Debian's 6.12 on the model (as make qemu-check
+# builds it) hosts the series' 6.1 tree as a guest of QEMU 10.0.
+ORACLE_MODES ?= plain
+oracle-l2: qemu
+	@scripts/deps.sh oracle
+	@rc=0; for m in $(ORACLE_MODES); do \
+		QEMU_MODEL=$(OUT)/qemu/build/qemu-system-x86_64 scripts/oracle-l2.sh $$m || rc=1; \
+	done; exit $$rc
 
 run: kernel
 	@scripts/run.sh $(KBUILD)

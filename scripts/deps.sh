@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Make sure the Debian packages the pipeline needs are installed (with the
-# argument 'qemu': those the QEMU model's build needs): install
-# the missing ones when running as root, otherwise print the one command
-# that installs them.
+# argument 'qemu': those the QEMU model's build needs; 'oracle': the L2
+# oracle's): install the missing ones when running as root, otherwise
+# print the one command that installs them.
 set -euo pipefail
 STAGE=deps
 . "$(dirname "$0")/lib.sh"
@@ -53,6 +53,30 @@ if [ "${1:-}" = qemu ]; then
 	)
 fi
 
+# 'deps.sh oracle': what the L2 oracle (make oracle-l2) needs besides the
+# model: dpkg-deb and apt for the pinned .debs, the archive keys of
+# bookworm-backports and trixie, busybox and cpio for the initramfs.
+if [ "${1:-}" = oracle ]; then
+	PKGS=(
+		build-essential:/usr/bin/gcc
+		binutils:/usr/bin/ar
+		dpkg:/usr/bin/dpkg-deb
+		apt:/usr/bin/apt-get
+		debian-archive-keyring:/usr/share/keyrings/debian-archive-keyring.gpg
+		busybox-static:/bin/busybox
+		cpio:/usr/bin/cpio
+		kmod:/usr/bin/kmod
+		xz-utils:/usr/bin/xz
+		ccache:/usr/bin/ccache
+		bc:/usr/bin/bc
+		bison:/usr/bin/bison
+		flex:/usr/bin/flex
+		libelf-dev:/usr/include/libelf.h
+		libssl-dev:/usr/include/openssl/ssl.h
+		linux-libc-dev:/usr/include/linux/sev-guest.h
+	)
+fi
+
 missing=()
 for e in "${PKGS[@]}"; do
 	pkg=${e%%:*} path=${e#*:}
@@ -66,6 +90,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
+mkdir -p "$OUT"
 if ! apt-get install -y --no-install-recommends "${missing[@]}" >"$OUT/apt.log" 2>&1; then
 	msg "apt-get install failed; refreshing the package lists and retrying"
 	apt-get update >>"$OUT/apt.log" 2>&1 || true

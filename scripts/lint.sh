@@ -109,10 +109,11 @@ done < <(series_patches)
 
 # 3. the tooling's own scripts
 out=$(cd "$TOP" && shellcheck -x -S warning -e SC2034 scripts/*.sh .ci/run tests/guest/init \
-	qemu/tests/guest/init 2>&1) || true
+	qemu/tests/guest/init qemu/tests/guest/oracle-l2/l1-run \
+	qemu/tests/guest/oracle-l2/l2-init 2>&1) || true
 if [ -z "$out" ]; then
-	result pass "shellcheck: scripts/, .ci/run, tests/guest/init, qemu/tests/guest/init"
+	result pass "shellcheck: scripts/, .ci/run, tests/guest/init, qemu/tests/guest/init and oracle-l2/"
 else
 	printf '%s\n' "$out" | head -n 30 | sed 's/^/    /'
-	result fail "shellcheck: scripts/, .ci/run, tests/guest/init, qemu/tests/guest/init" "see above"
+	result fail "shellcheck: scripts/, .ci/run, tests/guest/init, qemu/tests/guest/init and oracle-l2/" "see above"
 fi

@@ -41,6 +41,10 @@
 # out/build/selftests) that /init of the first kernel runs once its modules
 # are loaded, printing "selftest NAME: pass", "skip: REASON" or "FAIL"
 # with the test's last lines;
+# PAYLOAD, a directory merged into the initramfs's root: /init runs its
+# /payload/run, if there is one, after the checks above and before the
+# kexec test, and prints its exit status ("model-boot: payload: exit N";
+# scripts/oracle-l2.sh puts a VMM and an L2 guest there);
 # QEMU_EXTRA_ARGS, more QEMU arguments, after the others (a later -m
 # wins; -machine options add to q35's), one a word;
 # MODEL_BOOT_TIMEOUT (s, default 300);
@@ -156,6 +160,10 @@ if [ -n "${KVM_SELFTESTS:-}" ]; then
 			mkdir -p "$root$(dirname "$lib")"
 			cp -L "$lib" "$root$lib"
 		done
+fi
+if [ -n "${PAYLOAD:-}" ]; then
+	[ -d "$PAYLOAD" ] || die "PAYLOAD=$PAYLOAD is not a directory"
+	cp -a "$PAYLOAD/." "$root/"
 fi
 (cd "$root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet) | gzip -1 >"$dir/initramfs.cpio.gz"
 msg "$name: initramfs loads: ${load[*]:-nothing}${psp:+; PSP: -device $psp}"

@@ -8,30 +8,9 @@
 set -euo pipefail
 STAGE=qemu-oracle
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=../qemu/qemu.conf
-. "$TOP/qemu/qemu.conf"
 
-dl=$OUT/dl/oracle
-deb=$dl/${ORACLE_PKG}_${ORACLE_VERSION//:/%3a}_amd64.deb
-mkdir -p "$dl"
-if [ ! -f "$deb" ]; then
-	msg "downloading $ORACLE_PKG=$ORACLE_VERSION"
-	(cd "$dl" && apt-get download "$ORACLE_PKG=$ORACLE_VERSION") >"$dl/apt.log" 2>&1 ||
-		{ tail -n 5 "$dl/apt.log" >&2; die "cannot download $ORACLE_PKG=$ORACLE_VERSION (log: $dl/apt.log); re-pin ORACLE_VERSION in qemu/qemu.conf"; }
-	[ -f "$deb" ] || die "apt-get download did not write $deb (log: $dl/apt.log)"
-fi
-# The kernel and its modules, unpacked once a version.
-stamp=$dl/x/.unpacked-$ORACLE_VERSION
-if [ ! -f "$stamp" ]; then
-	msg "unpacking the kernel and its modules"
-	rm -rf "$dl/x" "$dl/x.tmp"
-	mkdir -p "$dl/x.tmp"
-	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dl/x.tmp" ./boot/ ./lib/modules/
-	touch "$dl/x.tmp/${stamp##*/}"
-	mv "$dl/x.tmp" "$dl/x"
-fi
-vmlinuz=$(ls "$dl"/x/boot/vmlinuz-* | head -n1)
-moddir=$dl/x/lib/modules/${vmlinuz##*/vmlinuz-}
+k=$("$TOP/scripts/oracle-kernel.sh")
+vmlinuz=${k%%$'\n'*} moddir=${k#*$'\n'}
 # Every boot runs; the script fails if any of them did.
 rc=0
 # Its refusals, without the firmware's RMP table and with an IOMMU that

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The L2 oracle (issue 15): the oracle kernel (Debian's 6.12) as L1 on the
+# SNP platform model, with the PSP, its ccp and kvm_amd modules, running
+# the pinned QEMU 10.0 (qemu/oracle-vmm.conf) with KVM and OVMF (-bios),
+# which boots the series' own 6.1 tree (configs/snp-guest.config) as an L2
+# guest, plain, SEV-ES or SEV-SNP:
+#   oracle-l2.sh plain|sev-es|snp
+# The L1 initramfs is the model boot's (scripts/qemu-model-boot.sh) with a
+# payload: the unpacked VMM and its libraries, OVMF.fd,
+# qemu/tests/guest/oracle-l2/l1-run (which starts QEMU) and the L2 kernel
+# and initramfs (busybox-static, qemu/tests/guest/oracle-l2/l2-init and
+# snp-report). The console must hold qemu/tests/oracle-6.12-l2-MODE.txt;
+# the L2 console is in it, every line prefixed "L2: ".
+# Environment: L2_REV (the linux/ commit the L2 kernel is built from,
+# default HEAD), L2_KERNEL (a bzImage to boot as L2 instead, e.g. the
+# oracle's own vmlinuz; the expected lines then do not hold), L2_TIMEOUT
+# (s, QEMU 10.0's run in L1, default 300), MODEL_BOOT_TIMEOUT (s, the
+# whole L1 boot, default 600), QEMU_MODEL.
+set -euo pipefail
+STAGE=${STAGE:-oracle-l2}
+. "$(dirname "$0")/lib.sh"
+
+mode=${1:-}
+case $mode in
+plain | sev-es | snp) ;;
+*) die "usage: $0 plain|sev-es|snp" ;;
+esac
+name=oracle-6.12-l2-$mode
+expected=$TOP/qemu/tests/$name.txt
+[ -f "$expected" ] || die "no expected lines at $expected"
+guest=$TOP/qemu/tests/guest/oracle-l2
+[ -x /bin/busybox ] || die "/bin/busybox missing; apt-get install busybox-static"
+start=$SECONDS
+
+k=$("$TOP/scripts/oracle-kernel.sh")
+vmlinuz=${k%%$'\n'*} moddir=${k#*$'\n'}
+vmm=$("$TOP/scripts/oracle-vmm-fetch.sh")
+if [ -n "${L2_KERNEL:-}" ]; then
+	l2kernel=$L2_KERNEL
+	[ -f "$l2kernel" ] || die "L2_KERNEL=$l2kernel: no such file"
+else
+	l2kernel=$("$TOP/scripts/oracle-l2-kernel.sh")
+fi
+
+work=$OUT/oracle-l2/$mode
+payload=$work/payload
+rm -rf "$payload"
+mkdir -p "$payload/payload/l2" "$payload/usr/bin" "$payload/usr/share/ovmf" "$work"
+
+# The L2 initramfs: busybox, its /init, the attestation program (static,
+# against 6.1's uAPI: the host's linux-libc-dev is Debian 12's 6.1).
+gcc -static -O2 -Wall -Wextra -Werror -o "$work/snp-report" "$guest/snp-report.c" ||
+	die "qemu/tests/guest/oracle-l2/snp-report.c does not build"
+l2root=$(mktemp -d)
+trap 'rm -rf "$l2root"' EXIT
+mkdir -p "$l2root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev}
+cp /bin/busybox "$l2root/bin/busybox"
+install -m 0755 "$guest/l2-init" "$l2root/init"
+install -m 0755 "$work/snp-report" "$l2root/bin/snp-report"
+(cd "$l2root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet) |
+	gzip -1 >"$payload/payload/l2/initramfs.cpio.gz"
+cp "$l2kernel" "$payload/payload/l2/bzImage"
+
+# The VMM: the binary, the libraries, the x86 ROMs and OVMF. The other
+# architectures' firmware in qemu-system-data stays out.
+cp -a "$vmm/lib" "$vmm/lib64" "$payload/"
+mkdir -p "$payload/usr/lib"
+cp -a "$vmm/usr/lib/x86_64-linux-gnu" "$payload/usr/lib/"
+cp -a "$vmm/usr/bin/qemu-system-x86_64" "$payload/usr/bin/"
+cp -a "$vmm/usr/share/qemu" "$payload/usr/share/"
+(cd "$payload/usr/share/qemu" && rm -rf hppa-* openbios-* palcode-* s390-* skiboot.lid \
+	slof.bin u-boot* npcm* QEMU,cgthree.bin QEMU,tcx.bin ./*.dtb vof.bin)
+cp "$vmm/usr/share/ovmf/OVMF.fd" "$payload/usr/share/ovmf/"
+install -m 0755 "$guest/l1-run" "$payload/payload/run"
+echo "$mode" >"$payload/payload/mode"
+echo "${L2_TIMEOUT:-300}" >"$payload/payload/timeout"
+msg "$name: payload $(du -sh "$payload" | cut -f1) (L2: $l2kernel)"
+
+# L1: 4G for the payload in its initramfs and a 512M L2 guest; the model's
+# PSP, for kvm_amd's SEV, SEV-ES and SNP. no_timer_check: on a loaded host
+# TCG's timer sometimes misses the kernel's IO-APIC timer check, which
+# panics ("timer doesn't work through Interrupt-remapped IO-APIC") before
+# anything the oracle tests has run.
+rc=0
+MODEL_BOOT_TIMEOUT=${MODEL_BOOT_TIMEOUT:-600} QEMU_PSP_DEVICE=amd-psp \
+	QEMU_EXTRA_ARGS="-m 4G" PAYLOAD=$payload KERNEL_ARGS=no_timer_check \
+	"$TOP/scripts/qemu-model-boot.sh" "$name" "$vmlinuz" "$moddir" "$expected" \
+	ccp kvm_amd || rc=1
+log=$OUT/qemu/test/$name/console.log
+l1=$(cat "$OUT/qemu/test/$name/seconds" 2>/dev/null || echo '?')
+# The serial console's lines end in CR LF.
+l2=$(tr -d '\r' <"$log" | sed -n 's/^oracle-l1: QEMU exited with .* after \([0-9]*\)s$/\1/p' | tail -n 1)
+msg "$name: L1 ran ${l1}s, its L2 guest ${l2:-?}s; ${mode} $([ $rc -eq 0 ] && echo passed || echo FAILED) in $((SECONDS - start))s"
+exit $rc
