@@ -48,6 +48,23 @@ series_ident() {
 }
 
 # One job more than CPUs: with ccache hits much of a kernel build waits on I/O.
+# Copy into the root directory ROOT the shared libraries that the programs
+# under DIR (inside ROOT) need, at the paths the dynamic loader looks for
+# them; libgcc_s too, which glibc dlopen()s for pthread_cancel() and ldd
+# does not list.
+copy_libs() {
+	local root=$1 dir=$2 lib
+	find "$dir" -type f -exec ldd {} + 2>/dev/null |
+		grep -oE '(/[^ ]+\.so[^ ]*)' | sort -u | while read -r lib; do
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
+	for lib in $(ldconfig -p | awk '/libgcc_s\.so\.1 .*x86-64/ { print $NF }'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+
 jobs_n() { echo $(( $(nproc 2>/dev/null || echo 2) + 1 )); }
 
 # Record one check result for 'make check': result pass|fail|skip NAME [WHY].

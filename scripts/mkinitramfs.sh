@@ -29,17 +29,7 @@ cp "$plan" "$root/tests/plan"
 	done
 
 # Their libraries, at the paths the dynamic loader looks for them.
-find "$root/kvm" -type f -exec ldd {} + 2>/dev/null |
-	grep -oE '(/[^ ]+\.so[^ ]*)' | sort -u | while read -r lib; do
-		mkdir -p "$root$(dirname "$lib")"
-		cp -L "$lib" "$root$lib"
-	done
-
-# glibc dlopen()s libgcc_s for pthread_cancel(); ldd does not list it.
-for lib in $(ldconfig -p | awk '/libgcc_s\.so\.1 .*x86-64/ { print $NF }'); do
-	mkdir -p "$root$(dirname "$lib")"
-	cp -L "$lib" "$root$lib"
-done
+copy_libs "$root" "$root/kvm"
 
 if grep -q '^CONFIG_MODULES=y' "$kbuild/.config" && [ -f "$kbuild/modules.order" ] &&
    [ -s "$kbuild/modules.order" ]; then

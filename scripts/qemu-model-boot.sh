@@ -155,11 +155,7 @@ if [ -n "${KVM_SELFTESTS:-}" ]; then
 		cp "$st/$t" "$root/kvm/$t"
 		echo "$t" >>"$root/etc/model-boot/selftests"
 	done
-	find "$root/kvm" -type f -exec ldd {} + 2>/dev/null |
-		grep -oE '(/[^ ]+\.so[^ ]*)' | sort -u | while read -r lib; do
-			mkdir -p "$root$(dirname "$lib")"
-			cp -L "$lib" "$root$lib"
-		done
+	copy_libs "$root" "$root/kvm"
 fi
 if [ -n "${PAYLOAD:-}" ]; then
 	[ -d "$PAYLOAD" ] || die "PAYLOAD=$PAYLOAD is not a directory"
