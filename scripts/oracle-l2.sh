@@ -12,6 +12,11 @@
 # and initramfs (busybox-static, qemu/tests/guest/oracle-l2/l2-init and
 # snp-report). The console must hold qemu/tests/oracle-6.12-l2-MODE.txt;
 # the L2 console is in it, every line prefixed "L2: ".
+# With L1=series, the series' own kernel (out/build/kernel, built by
+# 'make') is L1 instead, with kvm_amd.sev_snp=1: QEMU 10.0 must launch the
+# same guest on it (issue 16); the expected lines are then
+# qemu/tests/series-l1-l2-MODE.txt.  Either way, the SNP launch commands
+# the model's PSP ran, and their status, are summed up from its log.
 # Environment: L2_REV (the linux/ commit the L2 kernel is built from,
 # default HEAD), L2_KERNEL (a bzImage to boot as L2 instead, e.g. the
 # oracle's own vmlinuz; the expected lines then do not hold), L2_TIMEOUT
@@ -26,15 +31,27 @@ case $mode in
 plain | sev-es | snp) ;;
 *) die "usage: $0 plain|sev-es|snp" ;;
 esac
-name=oracle-6.12-l2-$mode
+case ${L1:-oracle} in
+oracle) name=oracle-6.12-l2-$mode ;;
+series) name=series-l1-l2-$mode ;;
+*) die "L1=$L1: oracle or series" ;;
+esac
 expected=$TOP/qemu/tests/$name.txt
 [ -f "$expected" ] || die "no expected lines at $expected"
 guest=$TOP/qemu/tests/guest/oracle-l2
 [ -x /bin/busybox ] || die "/bin/busybox missing; apt-get install busybox-static"
 start=$SECONDS
 
-k=$("$TOP/scripts/oracle-kernel.sh")
-vmlinuz=${k%%$'\n'*} moddir=${k#*$'\n'}
+kvm_amd_args=
+if [ "${L1:-oracle}" = series ]; then
+	moddir=${KBUILD:-$OUT/build/kernel}
+	vmlinuz=$moddir/arch/x86/boot/bzImage
+	[ -f "$vmlinuz" ] || die "no series kernel at $vmlinuz; run make"
+	kvm_amd_args=sev_snp=1
+else
+	k=$("$TOP/scripts/oracle-kernel.sh")
+	vmlinuz=${k%%$'\n'*} moddir=${k#*$'\n'}
+fi
 vmm=$("$TOP/scripts/oracle-vmm-fetch.sh")
 if [ -n "${L2_KERNEL:-}" ]; then
 	l2kernel=$L2_KERNEL
@@ -85,8 +102,18 @@ msg "$name: payload $(du -sh "$payload" | cut -f1) (L2: $l2kernel)"
 rc=0
 MODEL_BOOT_TIMEOUT=${MODEL_BOOT_TIMEOUT:-600} QEMU_PSP_DEVICE=amd-psp \
 	QEMU_EXTRA_ARGS="-m 4G" PAYLOAD=$payload KERNEL_ARGS=no_timer_check \
+	KVM_AMD_ARGS=$kvm_amd_args \
 	"$TOP/scripts/qemu-model-boot.sh" "$name" "$vmlinuz" "$moddir" "$expected" \
 	ccp kvm_amd || rc=1
+# The launch as the model's PSP saw it: each SNP guest command's count and
+# statuses, in the order they first came.
+mlog=$OUT/qemu/test/$name/model.log
+if [ -f "$mlog" ]; then
+	grep -oE 'amd_psp_command SNP_(GCTX_CREATE|LAUNCH_[A-Z]+|ACTIVATE|DECOMMISSION|DF_FLUSH) \(0x[0-9a-f]+\) buffer 0x[0-9a-f]+: status 0x[0-9a-f]+' "$mlog" |
+		sed -E 's/^amd_psp_command (SNP_[A-Z_]+) .*: (status 0x[0-9a-f]+)$/\1 \2/' |
+		awk '!n[$0]++ { order[++k] = $0 } END { for (i = 1; i <= k; i++) print order[i] ": " n[order[i]] }' |
+		sed "s/^/$STAGE: $name: PSP: /"
+fi
 log=$OUT/qemu/test/$name/console.log
 l1=$(cat "$OUT/qemu/test/$name/seconds" 2>/dev/null || echo '?')
 # The serial console's lines end in CR LF.
