@@ -110,7 +110,7 @@ run "$TOP/scripts/qemu-model-test.sh" series-kernel-no-iommu-snp "$bzimage" \
 # model's IOMMU reports the event and PPR logs each kernel programs.
 run env QEMU_PSP_DEVICE=amd-psp SEV_IOCTL=series PSP_TEST=1 KEXEC=1 PANIC=1 \
 	KERNEL_ARGS=nogbpages KVM_AMD_ARGS="avic=1 sev_snp=1" \
-	KVM_SELFTESTS="x86_64/sev_init2_test x86_64/snp_launch_test" \
+	KVM_SELFTESTS="x86_64/sev_init2_test" \
 	MODEL_EXPECTED="$TOP/qemu/tests/series-kernel-psp.model.txt" \
 	"$TOP/scripts/qemu-model-boot.sh" series-kernel-psp "$bzimage" "$kbuild" \
 	"$TOP/qemu/tests/series-kernel-psp.txt" ccp kvm_amd
