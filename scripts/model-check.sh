@@ -114,6 +114,14 @@ run env QEMU_PSP_DEVICE=amd-psp SEV_IOCTL=series PSP_TEST=1 KEXEC=1 PANIC=1 \
 	MODEL_EXPECTED="$TOP/qemu/tests/series-kernel-psp.model.txt" \
 	"$TOP/scripts/qemu-model-boot.sh" series-kernel-psp "$bzimage" "$kbuild" \
 	"$TOP/qemu/tests/series-kernel-psp.txt" ccp kvm_amd
+# SNP VMs launched and torn down (snp_launch_test) in a boot of their
+# own: the ASIDs they leave behind need an SNP_DF_FLUSH before the next
+# SNP_ACTIVATE, which the PSP model's test module would trip over.
+run env QEMU_PSP_DEVICE=amd-psp KERNEL_ARGS=nogbpages KVM_AMD_ARGS=sev_snp=1 \
+	KVM_SELFTESTS="x86_64/snp_launch_test" \
+	MODEL_EXPECTED="$TOP/qemu/tests/series-kernel-snp-launch.model.txt" \
+	"$TOP/scripts/qemu-model-boot.sh" series-kernel-snp-launch "$bzimage" "$kbuild" \
+	"$TOP/qemu/tests/series-kernel-snp-launch.txt" ccp kvm_amd
 # The PSP driver unbound while firmware pages are out: they are leaked,
 # and with them, and firmware older than API 1.53, kexec is refused.
 run env QEMU_PSP_DEVICE=amd-psp,api-minor=52 PSP_TEST=1 PSP_TEST_ARGS=unbind=1 \
