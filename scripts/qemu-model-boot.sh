@@ -176,7 +176,7 @@ timeout --kill-after=5 "$tmo" "$qemu" -L /usr/share/seabios -L /usr/share/qemu \
 	-machine q35,sev-snp-rmp=on -accel tcg -cpu "$cpu" -nic none -vga none \
 	"${dev[@]}" -smp 2 -m 2G -no-reboot -display none -monitor none \
 	-serial "file:$dir/console.log" -kernel "$kernel" -initrd "$dir/initramfs.cpio.gz" \
-	-d guest_errors -trace amd_psp_command -trace 'amdvi_*log_base' -D "$dir/model.log" \
+	-d guest_errors -trace amd_psp_command -trace amd_psp_snp_launch_digest -trace 'amdvi_*log_base' -D "$dir/model.log" \
 	-append "console=ttyS0 panic=-1 loglevel=7${KERNEL_ARGS:+ $KERNEL_ARGS}" \
 	"${extra[@]}" \
 	</dev/null >"$dir/qemu.log" 2>&1
