@@ -5,7 +5,7 @@
 # the pinned QEMU 10.0 (qemu/oracle-vmm.conf) with KVM and OVMF (-bios),
 # which boots the series' own 6.1 tree (configs/snp-guest.config) as an L2
 # guest, plain, SEV-ES or SEV-SNP:
-#   oracle-l2.sh plain|sev-es|snp
+#   oracle-l2.sh plain|sev-es|snp|snp-launch
 # The L1 initramfs is the model boot's (scripts/qemu-model-boot.sh) with a
 # payload: the unpacked VMM and its libraries, OVMF.fd,
 # qemu/tests/guest/oracle-l2/l1-run (which starts QEMU) and the L2 kernel
@@ -17,6 +17,14 @@
 # same guest on it (issue 16); the expected lines are then
 # qemu/tests/series-l1-l2-MODE.txt.  Either way, the SNP launch commands
 # the model's PSP ran, and their status, are summed up from its log.
+# snp-launch is the SNP guest's launch alone, for its launch digest: the
+# model cannot run SNP guests yet and stops at their first VMRUN
+# ("invalid tss", MODEL_STOPS_AT of qemu-model-boot.sh), and the model's
+# log (amd_psp_snp_launch_digest, checked against
+# qemu/tests/NAME.model.txt) gives the digest LAUNCH_FINISH saw.  What
+# QEMU measures is OVMF and the VMSA: the L2 kernel is loaded through
+# fw_cfg and not measured (kernel-hashes is off), so any bzImage does,
+# and by default it is the series' own, to save the L2 kernel's build.
 # Environment: L2_REV (the linux/ commit the L2 kernel is built from,
 # default HEAD), L2_KERNEL (a bzImage to boot as L2 instead, e.g. the
 # oracle's own vmlinuz; the expected lines then do not hold), L2_TIMEOUT
@@ -28,8 +36,8 @@ STAGE=${STAGE:-oracle-l2}
 
 mode=${1:-}
 case $mode in
-plain | sev-es | snp) ;;
-*) die "usage: $0 plain|sev-es|snp" ;;
+plain | sev-es | snp | snp-launch) ;;
+*) die "usage: $0 plain|sev-es|snp|snp-launch" ;;
 esac
 case ${L1:-oracle} in
 oracle) name=oracle-6.12-l2-$mode ;;
@@ -53,6 +61,13 @@ else
 	vmlinuz=${k%%$'\n'*} moddir=${k#*$'\n'}
 fi
 vmm=$("$TOP/scripts/oracle-vmm-fetch.sh")
+stops_at='' model_expected=''
+if [ "$mode" = snp-launch ]; then
+	stops_at="invalid tss"
+	model_expected=$TOP/qemu/tests/$name.model.txt
+	[ -f "$model_expected" ] || die "no expected model log lines at $model_expected"
+	: "${L2_KERNEL:=${KBUILD:-$OUT/build/kernel}/arch/x86/boot/bzImage}"
+fi
 if [ -n "${L2_KERNEL:-}" ]; then
 	l2kernel=$L2_KERNEL
 	[ -f "$l2kernel" ] || die "L2_KERNEL=$l2kernel: no such file"
@@ -90,7 +105,7 @@ cp -a "$vmm/usr/share/qemu" "$payload/usr/share/"
 	slof.bin u-boot* npcm* QEMU,cgthree.bin QEMU,tcx.bin ./*.dtb vof.bin)
 cp "$vmm/usr/share/ovmf/OVMF.fd" "$payload/usr/share/ovmf/"
 install -m 0755 "$guest/l1-run" "$payload/payload/run"
-echo "$mode" >"$payload/payload/mode"
+echo "${mode%-launch}" >"$payload/payload/mode"
 echo "${L2_TIMEOUT:-300}" >"$payload/payload/timeout"
 msg "$name: payload $(du -sh "$payload" | cut -f1) (L2: $l2kernel)"
 
@@ -102,7 +117,7 @@ msg "$name: payload $(du -sh "$payload" | cut -f1) (L2: $l2kernel)"
 rc=0
 MODEL_BOOT_TIMEOUT=${MODEL_BOOT_TIMEOUT:-600} QEMU_PSP_DEVICE=amd-psp \
 	QEMU_EXTRA_ARGS="-m 4G" PAYLOAD=$payload KERNEL_ARGS=no_timer_check \
-	KVM_AMD_ARGS=$kvm_amd_args \
+	KVM_AMD_ARGS=$kvm_amd_args MODEL_STOPS_AT=$stops_at MODEL_EXPECTED=$model_expected \
 	"$TOP/scripts/qemu-model-boot.sh" "$name" "$vmlinuz" "$moddir" "$expected" \
 	ccp kvm_amd || rc=1
 # The launch as the model's PSP saw it: each SNP guest command's count and
