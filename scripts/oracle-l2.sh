@@ -18,10 +18,10 @@
 # qemu/tests/series-l1-l2-MODE.txt.  Either way, the SNP launch commands
 # the model's PSP ran, and their status, are summed up from its log.
 # snp-launch is the SNP guest's launch alone, for its launch digest: the
-# model cannot run SNP guests yet and stops at their first VMRUN
-# ("invalid tss", MODEL_STOPS_AT of qemu-model-boot.sh), and the model's
-# log (amd_psp_snp_launch_digest, checked against
-# qemu/tests/NAME.model.txt) gives the digest LAUNCH_FINISH saw.  What
+# model cannot run SNP guests yet and refuses their first VMRUN, after
+# which l1-run stops QEMU and the VM is torn down; the model's log
+# (amd_psp_snp_launch_digest, checked against qemu/tests/NAME.model.txt)
+# gives the digest LAUNCH_FINISH saw.  What
 # QEMU measures is OVMF and the VMSA: the L2 kernel is loaded through
 # fw_cfg and not measured (kernel-hashes is off), so any bzImage does,
 # and by default it is the series' own, to save the L2 kernel's build.
@@ -61,9 +61,8 @@ else
 	vmlinuz=${k%%$'\n'*} moddir=${k#*$'\n'}
 fi
 vmm=$("$TOP/scripts/oracle-vmm-fetch.sh")
-stops_at='' model_expected=''
+model_expected=''
 if [ "$mode" = snp-launch ]; then
-	stops_at="invalid tss"
 	model_expected=$TOP/qemu/tests/$name.model.txt
 	[ -f "$model_expected" ] || die "no expected model log lines at $model_expected"
 	: "${L2_KERNEL:=${KBUILD:-$OUT/build/kernel}/arch/x86/boot/bzImage}"
@@ -105,7 +104,7 @@ cp -a "$vmm/usr/share/qemu" "$payload/usr/share/"
 	slof.bin u-boot* npcm* QEMU,cgthree.bin QEMU,tcx.bin ./*.dtb vof.bin)
 cp "$vmm/usr/share/ovmf/OVMF.fd" "$payload/usr/share/ovmf/"
 install -m 0755 "$guest/l1-run" "$payload/payload/run"
-echo "${mode%-launch}" >"$payload/payload/mode"
+echo "$mode" >"$payload/payload/mode"
 echo "${L2_TIMEOUT:-300}" >"$payload/payload/timeout"
 msg "$name: payload $(du -sh "$payload" | cut -f1) (L2: $l2kernel)"
 
@@ -117,7 +116,7 @@ msg "$name: payload $(du -sh "$payload" | cut -f1) (L2: $l2kernel)"
 rc=0
 MODEL_BOOT_TIMEOUT=${MODEL_BOOT_TIMEOUT:-600} QEMU_PSP_DEVICE=amd-psp \
 	QEMU_EXTRA_ARGS="-m 4G" PAYLOAD=$payload KERNEL_ARGS=no_timer_check \
-	KVM_AMD_ARGS=$kvm_amd_args MODEL_STOPS_AT=$stops_at MODEL_EXPECTED=$model_expected \
+	KVM_AMD_ARGS=$kvm_amd_args MODEL_EXPECTED=$model_expected \
 	"$TOP/scripts/qemu-model-boot.sh" "$name" "$vmlinuz" "$moddir" "$expected" \
 	ccp kvm_amd || rc=1
 # The launch as the model's PSP saw it: each SNP guest command's count and
