@@ -91,3 +91,23 @@ has_line() {
 		return 1
 	fi
 }
+
+# The model's TCG may let a vCPU execute the int3 that text_poke_bp()
+# planted after the patching vCPU has already taken it away (code one
+# vCPU modifies while another runs it): the guest then dies of an int3
+# trap in code just patched (a static key, an alternative), with no fault
+# of its own.  Seen in Debian's 6.12 on the model ("Oops: int3: 0000
+# [#1]" in sched_clock_cpu() as sched_clock was marked stable), once in
+# tens of boots.  tcg_int3_trap CONSOLE: whether this boot died so.
+tcg_int3_trap() {
+	grep -qE '(Oops: )?int3: 0000 \[#1\]' "$1"
+}
+
+# After a boot that died of tcg_int3_trap: keep its logs in DIR/int3 and
+# say so; the caller boots once more.  tcg_int3_retry NAME DIR
+tcg_int3_retry() {
+	rm -rf "$2/int3"
+	mkdir -p "$2/int3"
+	cp "$2"/*.log "$2/int3/" 2>/dev/null || true
+	msg "$1: the guest died of an int3 trap in code it had just patched (the model's TCG; logs kept in $2/int3): booting once more" >&2
+}

@@ -170,19 +170,23 @@ cpu="max,family=25,model=1,stepping=1,-hypervisor,sev-snp-host=on"
 dev=(-device "amd-iommu,snp=on")
 [ -z "$psp" ] || dev+=(-device "$psp")
 read -ra extra <<<"${QEMU_EXTRA_ARGS:-}"
-rm -f "$dir/console.log" "$dir/model.log"
-start=$SECONDS
-set +e
-timeout --kill-after=5 "$tmo" "$qemu" -L /usr/share/seabios -L /usr/share/qemu \
-	-machine q35,sev-snp-rmp=on -accel tcg -cpu "$cpu" -nic none -vga none \
-	"${dev[@]}" -smp 2 -m 2G -no-reboot -display none -monitor none \
-	-serial "file:$dir/console.log" -kernel "$kernel" -initrd "$dir/initramfs.cpio.gz" \
-	-d guest_errors -trace amd_psp_command -trace amd_psp_snp_launch_digest -trace 'amdvi_*log_base' -D "$dir/model.log" \
-	-append "console=ttyS0 panic=-1 loglevel=7${KERNEL_ARGS:+ $KERNEL_ARGS}" \
-	"${extra[@]}" \
-	</dev/null >"$dir/qemu.log" 2>&1
-rc=$?
-set -e
+for attempt in 1 2; do
+	rm -f "$dir/console.log" "$dir/model.log"
+	start=$SECONDS
+	set +e
+	timeout --kill-after=5 "$tmo" "$qemu" -L /usr/share/seabios -L /usr/share/qemu \
+		-machine q35,sev-snp-rmp=on -accel tcg -cpu "$cpu" -nic none -vga none \
+		"${dev[@]}" -smp 2 -m 2G -no-reboot -display none -monitor none \
+		-serial "file:$dir/console.log" -kernel "$kernel" -initrd "$dir/initramfs.cpio.gz" \
+		-d guest_errors -trace amd_psp_command -trace amd_psp_snp_launch_digest -trace 'amdvi_*log_base' -D "$dir/model.log" \
+		-append "console=ttyS0 panic=-1 loglevel=7${KERNEL_ARGS:+ $KERNEL_ARGS}" \
+		"${extra[@]}" \
+		</dev/null >"$dir/qemu.log" 2>&1
+	rc=$?
+	set -e
+	[ $attempt -eq 1 ] && tcg_int3_trap "$dir/console.log" || break
+	tcg_int3_retry "$name" "$dir"
+done
 secs=$((SECONDS - start))
 echo "$secs" >"$dir/seconds"
 touch "$dir/console.log"
