@@ -33,6 +33,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/slab.h>
 #include <linux/psp-sev.h>
 #include <linux/smp.h>
 #include <asm/msr.h>
@@ -481,6 +482,230 @@ out:
 		put_test_page(hv, "the Hypervisor page is freed");
 }
 
+/* GUEST_STATUS of @handle: its state, ASID and policy as expected. */
+static void guest_status(const char *what, u32 handle, u8 state, u32 asid,
+			 u32 policy)
+{
+	struct sev_data_guest_status st = { .handle = handle };
+	int ret = fw_cmd(SEV_CMD_GUEST_STATUS, &st);
+
+	check(!ret && st.state == state && st.asid == asid &&
+	      st.policy == policy, what, "status/state/asid/policy",
+	      (long long)ret << 48 | (u64)st.state << 40 | (u64)st.asid << 32 |
+	      st.policy,
+	      (u64)state << 40 | (u64)asid << 32 | policy);
+}
+
+static u32 sev_launch_start(const char *what, u32 share, u32 policy,
+			    int want)
+{
+	struct sev_data_launch_start l = { .handle = share, .policy = policy };
+	int ret = fw_cmd(SEV_CMD_LAUNCH_START, &l);
+
+	check(ret == want && (ret || l.handle), what, "status", ret, want);
+	return ret ? 0 : l.handle;
+}
+
+static void sev_activate(const char *what, u32 handle, u32 asid, int want)
+{
+	struct sev_data_activate a = { .handle = handle, .asid = asid };
+
+	expect(what, SEV_CMD_ACTIVATE, &a, want);
+}
+
+static void sev_handle_cmd(const char *what, unsigned int cmd, u32 handle,
+			   int want)
+{
+	struct sev_data_deactivate h = { .handle = handle };
+
+	expect(what, cmd, &h, want);
+}
+
+static void sev_update(const char *what, unsigned int cmd, u32 handle,
+		       u64 addr, u32 len, int want)
+{
+	struct sev_data_launch_update_data u = {
+		.handle = handle, .address = addr, .len = len,
+	};
+
+	expect(what, cmd, &u, want);
+}
+
+/*
+ * The legacy SEV and SEV-ES guest commands (SEV API 55766, "Guest
+ * Management"): the guest state machine LUPDATE, LSECRET, RUNNING; the
+ * ASID rules of ACTIVATE (the SEV-ES and SEV ranges of CPUID 0x8000001F,
+ * one guest per ASID, DF_FLUSH after an ASID was in use); the platform
+ * WORKING while guests exist.  The kernel gives the guest memory and the
+ * measurement buffer to the firmware for each command, as SNP requires,
+ * and takes them back: checked in the RMP.
+ */
+static void run_legacy_tests(void)
+{
+	const u32 es = 0x5, sev = 0x1;	/* NODBG, with and without ES */
+	struct sev_user_data_status ps = {};
+	struct sev_data_launch_measure m = {};
+	u32 eax, ebx, max_asid, min_sev_asid, es_asid;
+	struct page *data, *vmsa;
+	u32 a, b, c;
+	u8 *blob;
+
+	cpuid(0x8000001f, &eax, &ebx, &max_asid, &min_sev_asid);
+	es_asid = min_sev_asid - 1;
+	data = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	vmsa = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	blob = kzalloc(64, GFP_KERNEL);
+	if (!data || !vmsa || !blob || min_sev_asid < 2) {
+		check(false, "legacy guests: pages and an SEV-ES ASID", "missing",
+		      0, 1);
+		goto out;
+	}
+
+	wbinvd_on_all_cpus();
+	expect("DF_FLUSH before the legacy guests: success",
+	       SEV_CMD_DF_FLUSH, NULL, SEV_RET_SUCCESS);
+	sev_handle_cmd("DEACTIVATE before any guest: INVALID_PLATFORM_STATE",
+		       SEV_CMD_DEACTIVATE, 1, SEV_RET_INVALID_PLATFORM_STATE);
+
+	a = sev_launch_start("LAUNCH_START, SEV-ES policy: success", 0, es,
+			     SEV_RET_SUCCESS);
+	sev_launch_start("LAUNCH_START sharing the key of no guest: INVALID_GUEST",
+			 0x7fff, es, SEV_RET_INVALID_GUEST);
+	sev_launch_start("LAUNCH_START sharing a key with another policy: POLICY_FAILURE",
+			 a, es | BIT(1), SEV_RET_POLICY_FAILURE);
+	b = sev_launch_start("LAUNCH_START sharing the SEV-ES guest's key: success",
+			     a, es, SEV_RET_SUCCESS);
+	c = sev_launch_start("LAUNCH_START, SEV policy: success", 0, sev,
+			     SEV_RET_SUCCESS);
+	expect("PLATFORM_STATUS", SEV_CMD_PLATFORM_STATUS, &ps,
+	       SEV_RET_SUCCESS);
+	check(ps.state == 2 && ps.guest_count == 3,
+	      "the platform is WORKING with 3 guests", "state/guests",
+	      ps.state << 8 | ps.guest_count, 2 << 8 | 3);
+	guest_status("GUEST_STATUS of a new guest: LUPDATE, inactive", a, 1, 0,
+		     es);
+
+	sev_update("LAUNCH_UPDATE_DATA before ACTIVATE: INACTIVE",
+		   SEV_CMD_LAUNCH_UPDATE_DATA, a, page_to_phys(data), PAGE_SIZE,
+		   SEV_RET_INACTIVE);
+	sev_activate("ACTIVATE with ASID 0: INVALID_ASID", a, 0,
+		     SEV_RET_INVALID_ASID);
+	sev_activate("ACTIVATE of an SEV-ES guest with an SEV ASID: INVALID_ASID",
+		     a, min_sev_asid, SEV_RET_INVALID_ASID);
+	sev_activate("ACTIVATE of an SEV guest with an SEV-ES ASID: INVALID_ASID",
+		     c, es_asid, SEV_RET_INVALID_ASID);
+	sev_activate("ACTIVATE beyond the ASIDs: INVALID_ASID", c,
+		     max_asid + 1, SEV_RET_INVALID_ASID);
+	sev_activate("ACTIVATE of no guest: INVALID_GUEST", 0x7fff, es_asid,
+		     SEV_RET_INVALID_GUEST);
+	sev_activate("ACTIVATE: success", a, es_asid, SEV_RET_SUCCESS);
+	sev_activate("ACTIVATE of a second guest with the same ASID: ASID_OWNED",
+		     b, es_asid, SEV_RET_ASID_OWNED);
+	if (es_asid > 1)
+		sev_activate("ACTIVATE of an active guest: ACTIVE", a,
+			     es_asid - 1, SEV_RET_ACTIVE);
+	guest_status("GUEST_STATUS of an active guest", a, 1, es_asid, es);
+
+	sev_update("LAUNCH_UPDATE_DATA, unaligned address: INVALID_ADDRESS",
+		   SEV_CMD_LAUNCH_UPDATE_DATA, a, page_to_phys(data) + 8, 16,
+		   SEV_RET_INVALID_ADDRESS);
+	sev_update("LAUNCH_UPDATE_DATA, length 0: INVALID_LEN",
+		   SEV_CMD_LAUNCH_UPDATE_DATA, a, page_to_phys(data), 0,
+		   SEV_RET_INVALID_LEN);
+	sev_update("LAUNCH_UPDATE_DATA, length 15: INVALID_LEN",
+		   SEV_CMD_LAUNCH_UPDATE_DATA, a, page_to_phys(data), 15,
+		   SEV_RET_INVALID_LEN);
+	sev_update("LAUNCH_UPDATE_DATA: success", SEV_CMD_LAUNCH_UPDATE_DATA,
+		   a, page_to_phys(data), PAGE_SIZE, SEV_RET_SUCCESS);
+	check(rmp_is_hypervisor(page_to_pfn(data)),
+	      "the kernel took the updated page back from the firmware",
+	      "hypervisor", 0, 1);
+	sev_update("LAUNCH_UPDATE_VMSA of half a page: INVALID_LEN",
+		   SEV_CMD_LAUNCH_UPDATE_VMSA, a, page_to_phys(vmsa),
+		   PAGE_SIZE / 2, SEV_RET_INVALID_LEN);
+	sev_update("LAUNCH_UPDATE_VMSA of an SEV guest: UNSUPPORTED",
+		   SEV_CMD_LAUNCH_UPDATE_VMSA, c, page_to_phys(vmsa), PAGE_SIZE,
+		   SEV_RET_UNSUPPORTED);
+	sev_update("LAUNCH_UPDATE_VMSA: success", SEV_CMD_LAUNCH_UPDATE_VMSA,
+		   a, page_to_phys(vmsa), PAGE_SIZE, SEV_RET_SUCCESS);
+	check(rmp_is_hypervisor(page_to_pfn(vmsa)),
+	      "the kernel took the VMSA page back from the firmware",
+	      "hypervisor", 0, 1);
+	sev_handle_cmd("LAUNCH_FINISH in LUPDATE: INVALID_GUEST_STATE",
+		       SEV_CMD_LAUNCH_FINISH, a, SEV_RET_INVALID_GUEST_STATE);
+
+	m.handle = a;
+	expect("LAUNCH_MEASURE without a buffer: INVALID_LEN",
+	       SEV_CMD_LAUNCH_MEASURE, &m, SEV_RET_INVALID_LEN);
+	check(m.len == 48, "LAUNCH_MEASURE returns the length it needs", "len",
+	      m.len, 48);
+	m.address = __psp_pa(blob);
+	m.len = 64;
+	expect("LAUNCH_MEASURE: success", SEV_CMD_LAUNCH_MEASURE, &m,
+	       SEV_RET_SUCCESS);
+	check(m.len == 48 && memchr_inv(blob, 0, 48),
+	      "LAUNCH_MEASURE writes 48 bytes of measurement and nonce",
+	      "len", m.len, 48);
+	guest_status("GUEST_STATUS after LAUNCH_MEASURE: LSECRET", a, 2,
+		     es_asid, es);
+	sev_update("LAUNCH_UPDATE_DATA in LSECRET: INVALID_GUEST_STATE",
+		   SEV_CMD_LAUNCH_UPDATE_DATA, a, page_to_phys(data), PAGE_SIZE,
+		   SEV_RET_INVALID_GUEST_STATE);
+	sev_handle_cmd("LAUNCH_FINISH: success", SEV_CMD_LAUNCH_FINISH, a,
+		       SEV_RET_SUCCESS);
+	guest_status("GUEST_STATUS after LAUNCH_FINISH: RUNNING", a, 3,
+		     es_asid, es);
+
+	sev_handle_cmd("DECOMMISSION of an active guest: ACTIVE",
+		       SEV_CMD_DECOMMISSION, a, SEV_RET_ACTIVE);
+	sev_handle_cmd("DEACTIVATE: success", SEV_CMD_DEACTIVATE, a,
+		       SEV_RET_SUCCESS);
+	sev_handle_cmd("DEACTIVATE again: INACTIVE", SEV_CMD_DEACTIVATE, a,
+		       SEV_RET_INACTIVE);
+	sev_activate("ACTIVATE of an ASID a running guest had: DFFLUSH_REQUIRED",
+		     b, es_asid, SEV_RET_DFFLUSH_REQUIRED);
+	wbinvd_on_all_cpus();
+	expect("DF_FLUSH: success", SEV_CMD_DF_FLUSH, NULL, SEV_RET_SUCCESS);
+	sev_activate("ACTIVATE of the flushed ASID: success", b, es_asid,
+		     SEV_RET_SUCCESS);
+	sev_handle_cmd("DEACTIVATE of a guest that never ran: success",
+		       SEV_CMD_DEACTIVATE, b, SEV_RET_SUCCESS);
+	sev_activate("ACTIVATE of an ASID no guest ran with: success", a,
+		     es_asid, SEV_RET_SUCCESS);
+	sev_handle_cmd("DEACTIVATE: success", SEV_CMD_DEACTIVATE, a,
+		       SEV_RET_SUCCESS);
+	sev_activate("ACTIVATE of an SEV guest: success", c, min_sev_asid,
+		     SEV_RET_SUCCESS);
+	sev_handle_cmd("DEACTIVATE of the SEV guest: success",
+		       SEV_CMD_DEACTIVATE, c, SEV_RET_SUCCESS);
+
+	sev_handle_cmd("DECOMMISSION: success", SEV_CMD_DECOMMISSION, a,
+		       SEV_RET_SUCCESS);
+	sev_handle_cmd("DECOMMISSION again: INVALID_GUEST",
+		       SEV_CMD_DECOMMISSION, a, SEV_RET_INVALID_GUEST);
+	guest_status("GUEST_STATUS of a decommissioned guest: UNINIT", a, 0, 0,
+		     0);
+	sev_handle_cmd("DECOMMISSION of the second guest: success",
+		       SEV_CMD_DECOMMISSION, b, SEV_RET_SUCCESS);
+	sev_handle_cmd("DECOMMISSION of the SEV guest: success",
+		       SEV_CMD_DECOMMISSION, c, SEV_RET_SUCCESS);
+	memset(&ps, 0, sizeof(ps));
+	expect("PLATFORM_STATUS", SEV_CMD_PLATFORM_STATUS, &ps,
+	       SEV_RET_SUCCESS);
+	check(ps.state == 1 && ps.guest_count == 0,
+	      "the platform is INIT again without guests", "state/guests",
+	      ps.state << 8 | ps.guest_count, 1 << 8);
+	wbinvd_on_all_cpus();
+	expect("DF_FLUSH after the legacy guests: success", SEV_CMD_DF_FLUSH,
+	       NULL, SEV_RET_SUCCESS);
+out:
+	kfree(blob);
+	if (vmsa)
+		put_test_page(vmsa, "the VMSA page is freed");
+	if (data)
+		put_test_page(data, "the guest data page is freed");
+}
+
 /*
  * Firmware pages that outlive the PSP driver (issue 13, bug 7): a page
  * KVM holds when the PSP device is unbound, and freed afterwards, is
@@ -553,8 +778,10 @@ static int __init psp_test_init(void)
 	refused = 0;
 	check(mark == SEV_RET_INVALID_COMMAND, "the start marker is refused",
 	      "status", mark, SEV_RET_INVALID_COMMAND);
-	if (!unbind)
+	if (!unbind) {
 		run_tests();
+		run_legacy_tests();
+	}
 	pr_info("the firmware refused %u of the test's commands\n", refused);
 	mark = fw_cmd(PSP_TEST_MARK_END, NULL);
 	check(mark == SEV_RET_INVALID_COMMAND, "the end marker is refused",
