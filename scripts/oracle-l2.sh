@@ -27,7 +27,9 @@
 # and by default it is the series' own, to save the L2 kernel's build.
 # Environment: L2_REV (the linux/ commit the L2 kernel is built from,
 # default HEAD), L2_KERNEL (a bzImage to boot as L2 instead, e.g. the
-# oracle's own vmlinuz; the expected lines then do not hold), L2_TIMEOUT
+# oracle's own vmlinuz; the expected lines then do not hold), L2=oracle
+# (Debian's 6.12, the oracle's own kernel, is the L2 guest: no L2 build;
+# the expected lines are then NAME-guest-6.12.txt), L2_TIMEOUT
 # (s, QEMU 10.0's run in L1, default 300), MODEL_BOOT_TIMEOUT (s, the
 # whole L1 boot, default 600), QEMU_MODEL.
 set -euo pipefail
@@ -43,6 +45,11 @@ case ${L1:-oracle} in
 oracle) name=oracle-6.12-l2-$mode ;;
 series) name=series-l1-l2-$mode ;;
 *) die "L1=$L1: oracle or series" ;;
+esac
+case ${L2:-} in
+'') ;;
+oracle) name=$name-guest-6.12 ;;
+*) die "L2=$L2: empty (the series' 6.1 guest build) or oracle" ;;
 esac
 expected=$TOP/qemu/tests/$name.txt
 [ -f "$expected" ] || die "no expected lines at $expected"
@@ -61,11 +68,16 @@ else
 	vmlinuz=${k%%$'\n'*} moddir=${k#*$'\n'}
 fi
 vmm=$("$TOP/scripts/oracle-vmm-fetch.sh")
-model_expected=''
+# What the model's own log must hold, if anything (snp-launch: the digest).
+model_expected=$TOP/qemu/tests/$name.model.txt
 if [ "$mode" = snp-launch ]; then
-	model_expected=$TOP/qemu/tests/$name.model.txt
 	[ -f "$model_expected" ] || die "no expected model log lines at $model_expected"
 	: "${L2_KERNEL:=${KBUILD:-$OUT/build/kernel}/arch/x86/boot/bzImage}"
+fi
+[ -f "$model_expected" ] || model_expected=''
+if [ "${L2:-}" = oracle ]; then
+	k=$("$TOP/scripts/oracle-kernel.sh")
+	L2_KERNEL=${k%%$'\n'*}
 fi
 if [ -n "${L2_KERNEL:-}" ]; then
 	l2kernel=$L2_KERNEL
