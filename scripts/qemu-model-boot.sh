@@ -46,6 +46,8 @@
 # /payload/run, if there is one, after the checks above and before the
 # kexec test, and prints its exit status ("model-boot: payload: exit N";
 # scripts/oracle-l2.sh puts a VMM and an L2 guest there);
+# QEMU_CPU_EXTRA, more properties of the model's CPU (e.g.
+# sev-snp-guests=on);
 # QEMU_EXTRA_ARGS, more QEMU arguments, after the others (a later -m
 # wins; -machine options add to q35's), one a word;
 # MODEL_BOOT_TIMEOUT (s, default 300);
@@ -166,7 +168,7 @@ fi
 msg "$name: initramfs loads: ${load[*]:-nothing}${psp:+; PSP: -device $psp}"
 
 # Family 19h, bare metal: what the SNP host code insists on.
-cpu="max,family=25,model=1,stepping=1,-hypervisor,sev-snp-host=on"
+cpu="max,family=25,model=1,stepping=1,-hypervisor,sev-snp-host=on${QEMU_CPU_EXTRA:+,$QEMU_CPU_EXTRA}"
 dev=(-device "amd-iommu,snp=on")
 [ -z "$psp" ] || dev+=(-device "$psp")
 read -ra extra <<<"${QEMU_EXTRA_ARGS:-}"
