@@ -80,6 +80,7 @@ void es_vmrun(u64 vmcb_pa);
 void g_gexit(void), g_gexit_next(void), g_cpuid(void), g_cpuid_insn(void);
 void g_hlt(void), g_hlt_next(void), g_cr4(void), g_cr4_next(void);
 void g_efer(void), g_efer_next(void), g_msrs(void), g_vc(void), g_exc(void);
+void g_pvalidate(void), g_rmpadjust(void), g_ud(void);
 op_fn op_vmgexit;
 
 __asm__(
@@ -127,6 +128,15 @@ __asm__(
 	"	incq g_vc_n; .byte 0xf3, 0x0f, 0x01, 0xd9; ud2\n"
 	".globl g_exc\n"
 	"g_exc: movq $1, g_bad; .byte 0xf3, 0x0f, 0x01, 0xd9; ud2\n"
+	/* The SNP guest's instructions: 4K, validate / VMPL 1, no perms. */
+	".globl g_pvalidate, g_rmpadjust, g_ud\n"
+	"g_pvalidate: movq $0x200000, %rax; xorl %ecx, %ecx; movl $1, %edx\n"
+	"	.byte 0xf2, 0x0f, 0x01, 0xff\n"
+	"	.byte 0xf3, 0x0f, 0x01, 0xd9; ud2\n"
+	"g_rmpadjust: movq $0x200000, %rax; xorl %ecx, %ecx; movl $1, %edx\n"
+	"	.byte 0xf3, 0x0f, 0x01, 0xfe\n"
+	"	.byte 0xf3, 0x0f, 0x01, 0xd9; ud2\n"
+	"g_ud: movq $6, g_bad; .byte 0xf3, 0x0f, 0x01, 0xd9; ud2\n"
 	".globl op_vmgexit\n"
 	"op_vmgexit: .byte 0xf3, 0x0f, 0x01, 0xd9; ret\n"
 );
@@ -405,6 +415,22 @@ static void test_cbit(void)
 		"C-bit in an SEV-ES guest's CR3: not reserved");
 }
 
+/*
+ * PVALIDATE and RMPADJUST belong to SNP-active guests: #UD in an SEV-ES
+ * guest (and in the host, tested by snp-test.c).
+ */
+static void test_snp_insns(void)
+{
+	u64 code;
+
+	setup(g_pvalidate, 0);
+	code = run();
+	tap(code == 0x403 && g_bad == VEC_UD, "PVALIDATE in an SEV-ES guest: #UD");
+	setup(g_rmpadjust, 0);
+	code = run();
+	tap(code == 0x403 && g_bad == VEC_UD, "RMPADJUST in an SEV-ES guest: #UD");
+}
+
 static void test_host_msrs(void)
 {
 	struct op op = { .rcx = MSR_GHCB };
@@ -425,7 +451,7 @@ void test_sev_es(void)
 	npt[1][0] = (u64)npt[2] | 7;
 	npt[0][0] = (u64)npt[1] | 7;
 	for (i = 0; i < 32; i++) {
-		u64 h = (u64)(i == 29 ? g_vc : g_exc);
+		u64 h = (u64)(i == 29 ? g_vc : i == VEC_UD ? g_ud : g_exc);
 
 		gidt[i * 2] = (h & 0xffff) | 0x08UL << 16 | 0x8eUL << 40 |
 			      (h >> 16 & 0xffff) << 48;
@@ -437,5 +463,6 @@ void test_sev_es(void)
 	test_world_switch();
 	test_exits();
 	test_cbit();
+	test_snp_insns();
 	test_host_msrs();
 }
