@@ -711,6 +711,7 @@ static void test_no_snp(void)
 }
 
 void test_sev_es(void);
+void test_xsave(void);
 void main(void);
 void main(void)
 {
@@ -731,6 +732,7 @@ void main(void)
 		test_fail_overlap();
 		test_psmash();
 		test_sev_es();
+		test_xsave();
 	}
 	finish();
 }
