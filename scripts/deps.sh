@@ -28,6 +28,7 @@ PKGS=(
 	qemu-system-x86:/usr/bin/qemu-system-x86_64
 	ovmf:/usr/share/ovmf/OVMF.fd
 	python3:/usr/bin/python3
+	openssl:/usr/bin/openssl
 	kmod:/usr/bin/kmod
 	rsync:/usr/bin/rsync
 	perl:/usr/bin/perl

@@ -75,9 +75,12 @@ if [ "$mode" = snp-launch ]; then
 	: "${L2_KERNEL:=${KBUILD:-$OUT/build/kernel}/arch/x86/boot/bzImage}"
 fi
 [ -f "$model_expected" ] || model_expected=''
+l2mods=
 if [ "${L2:-}" = oracle ]; then
 	k=$("$TOP/scripts/oracle-kernel.sh")
 	L2_KERNEL=${k%%$'\n'*}
+	# Debian's SNP guest driver is a module.
+	l2mods=${k#*$'\n'}/kernel
 fi
 if [ -n "${L2_KERNEL:-}" ]; then
 	l2kernel=$L2_KERNEL
@@ -101,6 +104,29 @@ mkdir -p "$l2root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev}
 cp /bin/busybox "$l2root/bin/busybox"
 install -m 0755 "$guest/l2-init" "$l2root/init"
 install -m 0755 "$work/snp-report" "$l2root/bin/snp-report"
+if [ -n "$l2mods" ]; then
+	# sev-guest with what it depends on (modinfo's depends=), and what the
+	# crypto API loads on demand for its gcm(aes): the GCM template and
+	# GHASH (ctr and aes are built in). l2-init loads them in name order,
+	# so each is numbered after its dependencies.
+	mkdir -p "$l2root/lib/modules"
+	n=0 loaded=' '
+	l2mod() {
+		local f dep
+		case $loaded in *" $1 "*) return 0 ;; esac
+		f=$(find "$l2mods" \( -name "$1.ko.xz" -o -name "${1//_/-}.ko.xz" \) | head -n 1)
+		[ -n "$f" ] || die "L2 module $1 not in $l2mods"
+		for dep in $(xz -dc "$f" | strings | sed -n 's/^depends=//p' | tr ',' ' '); do
+			l2mod "$dep"
+		done
+		n=$((n + 1))
+		xz -dc "$f" >"$l2root/lib/modules/$(printf %02d "$n")-$1.ko"
+		loaded="$loaded$1 "
+	}
+	for m in ghash-generic gcm sev-guest; do
+		l2mod "$m"
+	done
+fi
 (cd "$l2root" && find . -print0 | sort -z | cpio --null -o -H newc --quiet) |
 	gzip -1 >"$payload/payload/l2/initramfs.cpio.gz"
 cp "$l2kernel" "$payload/payload/l2/bzImage"
@@ -141,6 +167,17 @@ if [ -f "$mlog" ]; then
 		sed "s/^/$STAGE: $name: PSP: /"
 fi
 log=$OUT/qemu/test/$name/console.log
+# An attestation report from the guest: its MEASUREMENT must be the
+# model's launch digest, and OpenSSL must verify its signature under the
+# model's public key.
+if grep -q 'snp-report: raw ' "$log" 2>/dev/null; then
+	if why=$(python3 "$TOP/scripts/snp-report-verify.py" "$log" "$mlog" 2>&1); then
+		result pass "$name: attestation report: $why"
+	else
+		result fail "$name: attestation report verified" "$why"
+		rc=1
+	fi
+fi
 l1=$(cat "$OUT/qemu/test/$name/seconds" 2>/dev/null || echo '?')
 # The serial console's lines end in CR LF.
 l2=$(tr -d '\r' <"$log" | sed -n 's/^oracle-l1: QEMU exited with .* after \([0-9]*\)s$/\1/p' | tail -n 1)

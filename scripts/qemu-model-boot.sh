@@ -180,7 +180,7 @@ for attempt in 1 2; do
 		-machine q35,sev-snp-rmp=on -accel tcg -cpu "$cpu" -nic none -vga none \
 		"${dev[@]}" -smp 2 -m 2G -no-reboot -display none -monitor none \
 		-serial "file:$dir/console.log" -kernel "$kernel" -initrd "$dir/initramfs.cpio.gz" \
-		-d guest_errors -trace amd_psp_command -trace amd_psp_snp_launch_digest -trace 'amdvi_*log_base' -D "$dir/model.log" \
+		-d guest_errors -trace amd_psp_command -trace amd_psp_snp_launch_digest -trace amd_psp_snp_report -trace 'amdvi_*log_base' -D "$dir/model.log" \
 		-append "console=ttyS0 panic=-1 loglevel=7${KERNEL_ARGS:+ $KERNEL_ARGS}" \
 		"${extra[@]}" \
 		</dev/null >"$dir/qemu.log" 2>&1

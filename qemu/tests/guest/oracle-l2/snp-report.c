@@ -4,7 +4,9 @@
  * the SNP guest driver (/dev/sev-guest, 6.1's uAPI <linux/sev-guest.h>)
  * for an attestation report and print what a test compares with the
  * model: the launch digest (MEASUREMENT), the policy, the VMPL and the
- * report data echoed back. Every line starts with "snp-report: ".
+ * report data echoed back, then the whole report in hex ("raw OFFSET"
+ * lines) for the host to verify its signature. Every line starts with
+ * "snp-report: ".
  *
  * The response layout is the SEV-SNP firmware ABI's (AMD 56860):
  * MSG_REPORT_RSP (status, report size, then the report at 0x20) and
@@ -114,5 +116,12 @@ int main(void)
 	}
 	printf("snp-report: report data echoed\n");
 	hex("measurement", rep + REP_MEASUREMENT, REP_MEASUREMENT_LEN);
+	/* The whole report, for the host to check its signature. */
+	for (i = 0; i < (int)size; i += 32) {
+		char what[16];
+
+		snprintf(what, sizeof(what), "raw %03x", i);
+		hex(what, rep + i, size - i < 32 ? size - i : 32);
+	}
 	return 0;
 }

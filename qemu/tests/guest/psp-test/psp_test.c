@@ -37,6 +37,7 @@
 #include <linux/psp-sev.h>
 #include <linux/smp.h>
 #include <asm/msr.h>
+#include <asm/unaligned.h>
 #include <asm/sev-host.h>
 
 /* Command IDs the firmware does not have: the test's window in its log. */
@@ -227,6 +228,37 @@ static void launch_update(const char *what, u64 gctx, u64 addr, u32 flags,
 	expect(what, SEV_CMD_SNP_LAUNCH_UPDATE, &u, want);
 }
 
+/*
+ * A guest message (56860, "Guest Messages") asking for a report: the
+ * header fields the firmware checks, and an authentication tag nobody
+ * computed.
+ */
+static void guest_msg(void *page, u64 seqno, u8 algo, u8 vmpck, u16 size)
+{
+	u8 *m = page;
+
+	memset(m, 0, PAGE_SIZE);
+	memset(m, 0xa5, 32);			/* AUTHTAG */
+	put_unaligned_le64(seqno, m + 0x20);	/* MSG_SEQNO */
+	m[0x30] = algo;				/* ALGO: 1 is AES-256-GCM */
+	m[0x31] = 1;				/* HDR_VERSION */
+	put_unaligned_le16(0x60, m + 0x32);	/* HDR_SIZE */
+	m[0x34] = 5;				/* MSG_TYPE: MSG_REPORT_REQ */
+	m[0x35] = 1;				/* MSG_VERSION */
+	put_unaligned_le16(size, m + 0x36);	/* MSG_SIZE */
+	m[0x3c] = vmpck;			/* MSG_VMPCK */
+}
+
+static void guest_request(const char *what, u64 gctx, u64 req, u64 res,
+			  int want)
+{
+	struct sev_data_snp_guest_request g = {
+		.gctx_paddr = gctx, .req_paddr = req, .res_paddr = res,
+	};
+
+	expect(what, SEV_CMD_SNP_GUEST_REQUEST, &g, want);
+}
+
 static void reclaim(const char *what, u64 paddr, int want)
 {
 	struct sev_data_snp_page_reclaim r = { .paddr = paddr };
@@ -272,8 +304,8 @@ static u64 psp_regs_page(void)
 
 static void run_tests(void)
 {
-	struct page *hv, *fw, *fw2, *guest, *other;
-	u64 gctx, gctx2, hv_pa, guest_pa, other_pa, mmio;
+	struct page *hv, *fw, *fw2, *guest, *other, *msg, *res;
+	u64 gctx, gctx2, hv_pa, guest_pa, other_pa, mmio, msg_pa, res_pa;
 	u32 eax, ebx, max_asid, min_sev_asid;
 	u32 lu_normal = FIELD_PREP(SNP_LAUNCH_UPDATE_PAGE_TYPE,
 				   SNP_PAGE_TYPE_NORMAL);
@@ -289,10 +321,15 @@ static void run_tests(void)
 	fw = p ? virt_to_page(p) : NULL;
 	p = snp_alloc_firmware_page(GFP_KERNEL | __GFP_ZERO);
 	fw2 = p ? virt_to_page(p) : NULL;
-	if (!hv || !guest || !other || !fw || !fw2) {
-		check(false, "allocate the test's pages", "missing pages", 0, 5);
+	msg = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	p = snp_alloc_firmware_page(GFP_KERNEL | __GFP_ZERO);
+	res = p ? virt_to_page(p) : NULL;
+	if (!hv || !guest || !other || !fw || !fw2 || !msg || !res) {
+		check(false, "allocate the test's pages", "missing pages", 0, 7);
 		goto out;
 	}
+	msg_pa = page_to_phys(msg);
+	res_pa = page_to_phys(res);
 	hv_pa = page_to_phys(hv);
 	guest_pa = page_to_phys(guest);
 	other_pa = page_to_phys(other);
@@ -424,6 +461,11 @@ static void run_tests(void)
 	check(!rmp_make_shared(page_to_pfn(other), PG_LEVEL_4K),
 	      "rmp_make_shared of the Guest-Invalid page", "error", 1, 0);
 
+	/* SNP_GUEST_REQUEST needs a running guest. */
+	guest_msg(page_address(msg), 1, 1, 0, 0x60);
+	guest_request("SNP_GUEST_REQUEST before SNP_LAUNCH_FINISH: INVALID_GUEST_STATE",
+		      gctx, msg_pa, res_pa, SEV_RET_INVALID_GUEST_STATE);
+
 	/* SNP_LAUNCH_FINISH, SNP_DECOMMISSION. */
 	f.gctx_paddr = gctx;
 	f.flags = SNP_LAUNCH_FINISH_AUTH_KEY_EN;
@@ -434,6 +476,41 @@ static void run_tests(void)
 	       SEV_RET_SUCCESS);
 	expect("SNP_LAUNCH_FINISH again: INVALID_GUEST_STATE",
 	       SEV_CMD_SNP_LAUNCH_FINISH, &f, SEV_RET_INVALID_GUEST_STATE);
+
+	/*
+	 * SNP_GUEST_REQUEST: the pages, then the message's header, sequence
+	 * number and tag, each refused before a response is written (the
+	 * statuses for the message are the model's choice: INVALID_PARAM).
+	 */
+	guest_request("SNP_GUEST_REQUEST of a Firmware page as the context: INVALID_GUEST",
+		      gctx2, msg_pa, res_pa, SEV_RET_INVALID_GUEST);
+	guest_request("SNP_GUEST_REQUEST with a Hypervisor response page: INVALID_PAGE_STATE",
+		      gctx, msg_pa, hv_pa, SEV_RET_INVALID_PAGE_STATE);
+	guest_request("SNP_GUEST_REQUEST with an unaligned request page: INVALID_PARAM",
+		      gctx, msg_pa + 8, res_pa, SEV_RET_INVALID_PARAM);
+	guest_msg(page_address(msg), 1, 2, 0, 0x60);
+	guest_request("SNP_GUEST_REQUEST with ALGO 2: INVALID_PARAM", gctx,
+		      msg_pa, res_pa, SEV_RET_INVALID_PARAM);
+	guest_msg(page_address(msg), 1, 1, 4, 0x60);
+	guest_request("SNP_GUEST_REQUEST with MSG_VMPCK 4: INVALID_PARAM", gctx,
+		      msg_pa, res_pa, SEV_RET_INVALID_PARAM);
+	guest_msg(page_address(msg), 1, 1, 0, PAGE_SIZE - 0x60 + 1);
+	guest_request("SNP_GUEST_REQUEST with MSG_SIZE beyond the page: INVALID_PARAM",
+		      gctx, msg_pa, res_pa, SEV_RET_INVALID_PARAM);
+	guest_msg(page_address(msg), 0, 1, 0, 0x60);
+	guest_request("SNP_GUEST_REQUEST with MSG_SEQNO 0: INVALID_PARAM", gctx,
+		      msg_pa, res_pa, SEV_RET_INVALID_PARAM);
+	guest_msg(page_address(msg), 1, 1, 0, 0x60);
+	guest_request("SNP_GUEST_REQUEST of a message that does not authenticate: INVALID_PARAM",
+		      gctx, msg_pa, res_pa, SEV_RET_INVALID_PARAM);
+	check(!memchr_inv(page_address(res), 0, PAGE_SIZE),
+	      "SNP_GUEST_REQUEST refused: nothing written to the response page",
+	      "first nonzero byte at", memchr_inv(page_address(res), 0,
+						  PAGE_SIZE) ?
+	      (u8 *)memchr_inv(page_address(res), 0, PAGE_SIZE) -
+	      (u8 *)page_address(res) : 0, 0);
+	expect_rmp("the response page is still a Firmware page",
+		   page_to_pfn(res), 0, true, false, false);
 	launch_update("SNP_LAUNCH_UPDATE after SNP_LAUNCH_FINISH: INVALID_GUEST_STATE",
 		      gctx, guest_pa, lu_normal, SEV_RET_INVALID_GUEST_STATE);
 	expect_addr("SNP_DECOMMISSION of a Firmware page: INVALID_GUEST",
@@ -470,6 +547,10 @@ static void run_tests(void)
 		    SEV_CMD_SNP_DECOMMISSION, gctx2, SEV_RET_SUCCESS);
 
 out:
+	if (res)
+		put_test_page(res, "the response page is the hypervisor's again");
+	if (msg)
+		put_test_page(msg, "the request page is freed");
 	if (fw)
 		put_test_page(fw, "the guest context page is the hypervisor's again");
 	if (fw2)
