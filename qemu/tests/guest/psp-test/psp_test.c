@@ -259,6 +259,35 @@ static void guest_request(const char *what, u64 gctx, u64 req, u64 res,
 	expect(what, SEV_CMD_SNP_GUEST_REQUEST, &g, want);
 }
 
+/*
+ * A CPUID page (56860, "CPUID Reporting"): @count, then leaf 1 as this
+ * CPU reports it with @ecx_extra set in ECX, and leaf 0xD sub-leaf 1 for
+ * XCR0_IN 1 with @xsave_size in EBX.
+ */
+#define CPUID_FN(n)	(16 + (n) * 48)
+#define CPUID_REG(n, r)	(CPUID_FN(n) + 24 + 4 * (r))
+
+static void cpuid_page(void *page, u32 count, u32 ecx_extra, u32 xsave_size)
+{
+	u32 eax, ebx, ecx, edx;
+	u8 *p = page;
+
+	memset(p, 0, PAGE_SIZE);
+	put_unaligned_le32(count, p);
+	cpuid(1, &eax, &ebx, &ecx, &edx);
+	put_unaligned_le32(1, p + CPUID_FN(0));
+	put_unaligned_le32(eax, p + CPUID_REG(0, 0));
+	put_unaligned_le32(ebx, p + CPUID_REG(0, 1));
+	put_unaligned_le32(ecx | ecx_extra, p + CPUID_REG(0, 2));
+	put_unaligned_le32(edx, p + CPUID_REG(0, 3));
+	put_unaligned_le32(0xd, p + CPUID_FN(1));
+	put_unaligned_le32(1, p + CPUID_FN(1) + 4);
+	put_unaligned_le64(1, p + CPUID_FN(1) + 8);
+	cpuid_count(0xd, 1, &eax, &ebx, &ecx, &edx);
+	put_unaligned_le32(eax, p + CPUID_REG(1, 0));
+	put_unaligned_le32(xsave_size, p + CPUID_REG(1, 1));
+}
+
 static void reclaim(const char *what, u64 paddr, int want)
 {
 	struct sev_data_snp_page_reclaim r = { .paddr = paddr };
@@ -304,8 +333,10 @@ static u64 psp_regs_page(void)
 
 static void run_tests(void)
 {
-	struct page *hv, *fw, *fw2, *guest, *other, *msg, *res;
+	struct page *hv, *fw, *fw2, *guest, *other, *msg, *res, *cp, *cp65;
 	u64 gctx, gctx2, hv_pa, guest_pa, other_pa, mmio, msg_pa, res_pa;
+	u32 lu_cpuid = FIELD_PREP(SNP_LAUNCH_UPDATE_PAGE_TYPE,
+				  SNP_PAGE_TYPE_CPUID);
 	u32 eax, ebx, max_asid, min_sev_asid;
 	u32 lu_normal = FIELD_PREP(SNP_LAUNCH_UPDATE_PAGE_TYPE,
 				   SNP_PAGE_TYPE_NORMAL);
@@ -324,8 +355,11 @@ static void run_tests(void)
 	msg = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	p = snp_alloc_firmware_page(GFP_KERNEL | __GFP_ZERO);
 	res = p ? virt_to_page(p) : NULL;
-	if (!hv || !guest || !other || !fw || !fw2 || !msg || !res) {
-		check(false, "allocate the test's pages", "missing pages", 0, 7);
+	cp = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	cp65 = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!hv || !guest || !other || !fw || !fw2 || !msg || !res || !cp ||
+	    !cp65) {
+		check(false, "allocate the test's pages", "missing pages", 0, 9);
 		goto out;
 	}
 	msg_pa = page_to_phys(msg);
@@ -448,6 +482,39 @@ static void run_tests(void)
 	launch_update("SNP_LAUNCH_UPDATE of a Guest-Valid page: INVALID_PAGE_STATE",
 		      gctx, guest_pa, lu_normal, SEV_RET_INVALID_PAGE_STATE);
 
+	/*
+	 * A CPUID page: more than 64 functions is refused; a function that
+	 * offers more than the CPU has (TSC-deadline, which the model's CPU
+	 * lacks) or a wrong XSAVE size is refused and corrected in place,
+	 * the page staying Pre-Guest; the corrected page is taken.
+	 */
+	cpuid_page(page_address(cp65), 65, 0, 0x240);
+	cpuid_page(page_address(cp), 2, BIT(24), 0x100);
+	if (rmp_make_private(page_to_pfn(cp65), 3 * PAGE_SIZE, PG_LEVEL_4K,
+			     PSP_TEST_ASID, true) ||
+	    rmp_make_private(page_to_pfn(cp), 4 * PAGE_SIZE, PG_LEVEL_4K,
+			     PSP_TEST_ASID, true))
+		check(false, "rmp_make_private of the CPUID pages", "error", 1, 0);
+	launch_update("SNP_LAUNCH_UPDATE of a CPUID page of 65 functions: INVALID_PARAM",
+		      gctx, page_to_phys(cp65), lu_cpuid, SEV_RET_INVALID_PARAM);
+	launch_update("SNP_LAUNCH_UPDATE of a CPUID page beyond the CPU: INVALID_PARAM",
+		      gctx, page_to_phys(cp), lu_cpuid, SEV_RET_INVALID_PARAM);
+	check(!(get_unaligned_le32((u8 *)page_address(cp) + CPUID_REG(0, 2)) &
+		BIT(24)),
+	      "the refused CPUID page comes back without TSC-deadline",
+	      "1.ECX", get_unaligned_le32((u8 *)page_address(cp) +
+					  CPUID_REG(0, 2)), 0);
+	check(get_unaligned_le32((u8 *)page_address(cp) + CPUID_REG(1, 1)) ==
+	      0x240, "the refused CPUID page comes back with 0xD.1 EBX 0x240",
+	      "0xD.1 EBX", get_unaligned_le32((u8 *)page_address(cp) +
+					      CPUID_REG(1, 1)), 0x240);
+	expect_rmp("the refused CPUID page is still Pre-Guest",
+		   page_to_pfn(cp), PSP_TEST_ASID, true, false, false);
+	launch_update("SNP_LAUNCH_UPDATE of the corrected CPUID page: success",
+		      gctx, page_to_phys(cp), lu_cpuid, SEV_RET_SUCCESS);
+	expect_rmp("the CPUID page is Guest-Valid", page_to_pfn(cp),
+		   PSP_TEST_ASID, false, true, false);
+
 	/* SNP_PAGE_RECLAIM of a Pre-Guest page: Guest-Invalid. */
 	reclaim("SNP_PAGE_RECLAIM with reserved bits: INVALID_PARAM",
 		other_pa | 2, SEV_RET_INVALID_PARAM);
@@ -547,6 +614,10 @@ static void run_tests(void)
 		    SEV_CMD_SNP_DECOMMISSION, gctx2, SEV_RET_SUCCESS);
 
 out:
+	if (cp)
+		put_test_page(cp, "the CPUID page is the hypervisor's again");
+	if (cp65)
+		put_test_page(cp65, "the refused CPUID page is the hypervisor's again");
 	if (res)
 		put_test_page(res, "the response page is the hypervisor's again");
 	if (msg)
