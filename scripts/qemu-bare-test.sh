@@ -18,11 +18,11 @@ qemu=${QEMU_MODEL:-$OUT/qemu/build/qemu-system-x86_64}
 tmo=${BARE_TIMEOUT:-60}
 # The number of cases each mode runs (snp-test.c): a case that goes
 # missing fails the run.
-declare -A cases=([on]=156 [off]=9)
+declare -A cases=([on]=156 [off]=9 [psp]=20)
 modes=("$@")
-[ ${#modes[@]} -gt 0 ] || modes=(on off)
+[ ${#modes[@]} -gt 0 ] || modes=(on off psp)
 for m in "${modes[@]}"; do
-	[ -n "${cases[$m]:-}" ] || die "unknown mode '$m' (on or off)"
+	[ -n "${cases[$m]:-}" ] || die "unknown mode '$m' (on, off or psp)"
 done
 [ -x "$qemu" ] || die "no model at $qemu; run make qemu"
 for t in gcc ld objcopy timeout; do
@@ -36,7 +36,7 @@ cflags=(-m64 -O2 -g -std=gnu11 -Wall -Wextra -Werror -ffreestanding -nostdlib
 	-fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables
 	-fcf-protection=none -mno-red-zone -mgeneral-regs-only -mcmodel=small)
 objs=()
-for f in entry.S rt.c snp-test.c sev-es.c xsave.c; do
+for f in entry.S rt.c snp-test.c sev-es.c xsave.c snp-guest.c; do
 	o=$dir/${f%.*}.o
 	gcc "${cflags[@]}" -c "$src/$f" -o "$o" 2>"$dir/build.log" ||
 		{ cat "$dir/build.log" >&2; die "build: $f does not compile"; }
@@ -53,11 +53,17 @@ msg "built $dir/snp-test.bin ($(stat -c %s "$dir/snp-test.bin") bytes)"
 run() {
 	local mode=$1 tap=$dir/snp-$1.tap log=$dir/snp-$1.qemu.log
 	local rc n=0 plan='' bad=0 line num rest name why
+	# psp: SNP guests, launched through the PSP model.
+	local host=$mode extra=()
+	if [ "$mode" = psp ]; then
+		host=on,sev-snp-guests=on
+		extra=(-device amd-psp)
+	fi
 	rm -f "$tap"
 	set +e
 	timeout --kill-after=5 "$tmo" "$qemu" -L /usr/share/seabios -L /usr/share/qemu \
-		-machine q35,sev-snp-rmp=on -accel tcg \
-		-cpu "max,family=25,model=1,stepping=1,-hypervisor,sev-snp-host=$mode" \
+		-machine q35,sev-snp-rmp=on -accel tcg "${extra[@]}" \
+		-cpu "max,family=25,model=1,stepping=1,-hypervisor,sev-snp-host=$host" \
 		-m 256M -smp 1 -nic none -vga none -display none -monitor none \
 		-serial none -no-reboot -debugcon "file:$tap" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \

@@ -712,6 +712,7 @@ static void test_no_snp(void)
 
 void test_sev_es(void);
 void test_xsave(void);
+void test_snp_guest(void);
 void main(void);
 void main(void)
 {
@@ -722,6 +723,8 @@ void main(void)
 	cprintf("# SEV-SNP host model: bare tests (command line '%s')\n", cl);
 	if (has_word(cl, "snp=off")) {
 		test_no_snp();
+	} else if (has_word(cl, "snp=psp")) {
+		test_snp_guest();
 	} else {
 		test_before_snp_en();
 		test_insn_faults();
