@@ -334,9 +334,13 @@ static u64 psp_regs_page(void)
 static void run_tests(void)
 {
 	struct page *hv, *fw, *fw2, *guest, *other, *msg, *res, *cp, *cp65;
+	struct page *vmsa[3];
 	u64 gctx, gctx2, hv_pa, guest_pa, other_pa, mmio, msg_pa, res_pa;
 	u32 lu_cpuid = FIELD_PREP(SNP_LAUNCH_UPDATE_PAGE_TYPE,
 				  SNP_PAGE_TYPE_CPUID);
+	u32 lu_vmsa = FIELD_PREP(SNP_LAUNCH_UPDATE_PAGE_TYPE,
+				 SNP_PAGE_TYPE_VMSA);
+	int i;
 	u32 eax, ebx, max_asid, min_sev_asid;
 	u32 lu_normal = FIELD_PREP(SNP_LAUNCH_UPDATE_PAGE_TYPE,
 				   SNP_PAGE_TYPE_NORMAL);
@@ -357,9 +361,11 @@ static void run_tests(void)
 	res = p ? virt_to_page(p) : NULL;
 	cp = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	cp65 = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	for (i = 0; i < ARRAY_SIZE(vmsa); i++)
+		vmsa[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!hv || !guest || !other || !fw || !fw2 || !msg || !res || !cp ||
-	    !cp65) {
-		check(false, "allocate the test's pages", "missing pages", 0, 9);
+	    !cp65 || !vmsa[0] || !vmsa[1] || !vmsa[2]) {
+		check(false, "allocate the test's pages", "missing pages", 0, 12);
 		goto out;
 	}
 	msg_pa = page_to_phys(msg);
@@ -515,6 +521,31 @@ static void run_tests(void)
 	expect_rmp("the CPUID page is Guest-Valid", page_to_pfn(cp),
 		   PSP_TEST_ASID, false, true, false);
 
+	/*
+	 * VMSA pages: SEV_FEATURES (0x3b0) must be SNPActive alone and the
+	 * VMPL (0xca) at most 3 (the model's rule: the ABI does not list the
+	 * firmware's checks).
+	 */
+	put_unaligned_le64(0, (u8 *)page_address(vmsa[0]) + 0x3b0);
+	put_unaligned_le64(1, (u8 *)page_address(vmsa[1]) + 0x3b0);
+	((u8 *)page_address(vmsa[1]))[0xca] = 4;
+	put_unaligned_le64(1, (u8 *)page_address(vmsa[2]) + 0x3b0);
+	for (i = 0; i < ARRAY_SIZE(vmsa); i++)
+		if (rmp_make_private(page_to_pfn(vmsa[i]), (5 + i) * PAGE_SIZE,
+				     PG_LEVEL_4K, PSP_TEST_ASID, true))
+			check(false, "rmp_make_private of a VMSA page", "error", 1,
+			      0);
+	launch_update("SNP_LAUNCH_UPDATE of a VMSA without SNPActive: INVALID_PARAM",
+		      gctx, page_to_phys(vmsa[0]), lu_vmsa,
+		      SEV_RET_INVALID_PARAM);
+	launch_update("SNP_LAUNCH_UPDATE of a VMSA at VMPL 4: INVALID_PARAM",
+		      gctx, page_to_phys(vmsa[1]), lu_vmsa,
+		      SEV_RET_INVALID_PARAM);
+	launch_update("SNP_LAUNCH_UPDATE of a VMSA of an SNP guest at VMPL 0: success",
+		      gctx, page_to_phys(vmsa[2]), lu_vmsa, SEV_RET_SUCCESS);
+	expect_rmp("the VMSA page is Guest-Valid, marked VMSA",
+		   page_to_pfn(vmsa[2]), PSP_TEST_ASID, false, true, true);
+
 	/* SNP_PAGE_RECLAIM of a Pre-Guest page: Guest-Invalid. */
 	reclaim("SNP_PAGE_RECLAIM with reserved bits: INVALID_PARAM",
 		other_pa | 2, SEV_RET_INVALID_PARAM);
@@ -614,6 +645,9 @@ static void run_tests(void)
 		    SEV_CMD_SNP_DECOMMISSION, gctx2, SEV_RET_SUCCESS);
 
 out:
+	for (i = 0; i < ARRAY_SIZE(vmsa); i++)
+		if (vmsa[i])
+			put_test_page(vmsa[i], "a VMSA page is the hypervisor's again");
 	if (cp)
 		put_test_page(cp, "the CPUID page is the hypervisor's again");
 	if (cp65)
