@@ -5,8 +5,9 @@
  * for an attestation report and print what a test compares with the
  * model: the launch digest (MEASUREMENT), the policy, the VMPL and the
  * report data echoed back, then the whole report in hex ("raw OFFSET"
- * lines) for the host to verify its signature. Every line starts with
- * "snp-report: ".
+ * lines) for the host to verify its signature; and that derived keys
+ * (SNP_GET_DERIVED_KEY) are stable and bound to what they select. Every
+ * line starts with "snp-report: ".
  *
  * The response layout is the SEV-SNP firmware ABI's (AMD 56860):
  * MSG_REPORT_RSP (status, report size, then the report at 0x20) and
@@ -64,6 +65,60 @@ static void hex(const char *what, const uint8_t *p, size_t n)
 	printf("\n");
 }
 
+/*
+ * A key derived by the firmware (SNP_GET_DERIVED_KEY, MSG_KEY_REQ) from
+ * the VCEK, VMPL 0 and the fields @fields names; 0, or -1 after printing
+ * why not.  MSG_KEY_RSP: status at 0x00, the key at 0x20.
+ */
+static int derived_key(int fd, uint64_t fields, uint8_t *key)
+{
+	struct snp_derived_key_req req;
+	struct snp_derived_key_resp resp;
+	struct snp_guest_request_ioctl ioc;
+
+	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
+	memset(&ioc, 0, sizeof(ioc));
+	req.guest_field_select = fields;
+	ioc.msg_version = 1;
+	ioc.req_data = (uintptr_t)&req;
+	ioc.resp_data = (uintptr_t)&resp;
+	if (ioctl(fd, SNP_GET_DERIVED_KEY, &ioc) < 0) {
+		printf("snp-report: FAIL SNP_GET_DERIVED_KEY: %s (firmware error 0x%x, VMM error 0x%x)\n",
+		       strerror(errno), ioc.fw_error, ioc.vmm_error);
+		return -1;
+	}
+	if (get32(resp.data)) {
+		printf("snp-report: FAIL MSG_KEY_RSP status 0x%x\n", get32(resp.data));
+		return -1;
+	}
+	memcpy(key, resp.data + 0x20, 32);
+	return 0;
+}
+
+/*
+ * Derived keys: the same fields give the same key, binding the
+ * measurement (GUEST_FIELD_SELECT bit 3) gives another, and none is zero.
+ */
+static int check_derived_keys(int fd)
+{
+	static const uint8_t zero[32];
+	uint8_t k0[32], k1[32], k2[32];
+
+	if (derived_key(fd, 0, k0) || derived_key(fd, 1 << 3, k1) ||
+	    derived_key(fd, 1 << 3, k2))
+		return 1;
+	if (memcmp(k1, k2, 32) || !memcmp(k0, k1, 32) || !memcmp(k0, zero, 32) ||
+	    !memcmp(k1, zero, 32)) {
+		hex("FAIL derived keys (none, measurement, measurement):", k0, 32);
+		hex("FAIL", k1, 32);
+		hex("FAIL", k2, 32);
+		return 1;
+	}
+	printf("snp-report: derived keys: stable, bound to the measurement\n");
+	return 0;
+}
+
 int main(void)
 {
 	struct snp_report_req req;
@@ -91,6 +146,10 @@ int main(void)
 	if (ioctl(fd, SNP_GET_REPORT, &ioc) < 0) {
 		printf("snp-report: FAIL SNP_GET_REPORT: %s (firmware error 0x%x, VMM error 0x%x)\n",
 		       strerror(errno), ioc.fw_error, ioc.vmm_error);
+		close(fd);
+		return 1;
+	}
+	if (check_derived_keys(fd)) {
 		close(fd);
 		return 1;
 	}
