@@ -584,6 +584,8 @@ static void run_tests(void)
 		      gctx2, msg_pa, res_pa, SEV_RET_INVALID_GUEST);
 	guest_request("SNP_GUEST_REQUEST with a Hypervisor response page: INVALID_PAGE_STATE",
 		      gctx, msg_pa, hv_pa, SEV_RET_INVALID_PAGE_STATE);
+	guest_request("SNP_GUEST_REQUEST with a Firmware request page: INVALID_PAGE_STATE",
+		      gctx, res_pa, res_pa, SEV_RET_INVALID_PAGE_STATE);
 	guest_request("SNP_GUEST_REQUEST with an unaligned request page: INVALID_PARAM",
 		      gctx, msg_pa + 8, res_pa, SEV_RET_INVALID_PARAM);
 	guest_msg(page_address(msg), 1, 2, 0, 0x60);
