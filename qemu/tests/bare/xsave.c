@@ -144,6 +144,11 @@ static void put64(u8 *p, u64 off, u64 v)
 	*(u64 *)(p + off) = v;
 }
 
+static void put32(u8 *p, u64 off, u32 v)
+{
+	*(u32 *)(p + off) = v;
+}
+
 static u32 get32(const u8 *p, u64 off)
 {
 	return *(const u32 *)(p + off);
@@ -378,6 +383,14 @@ static void test_xrstor_compacted(void)
 	a[XA_HDR_RSVD + 20] = 1;
 	expect_vec(run(op_xrstor, a, -1UL), 13,
 		   "XRSTOR: compacted, a nonzero byte in the header's 63:16 is #GP");
+	run(op_xsavec, a, -1UL);
+	put32(a, XA_MXCSR, MXCSR_B | 1U << 16);
+	load_a();
+	vec = run(op_xrstor, a, -1UL);
+	csnprintf(why, sizeof(why), "%s, MXCSR now 0x%x", vec_name(vec),
+		  get_mxcsr());
+	tap_why(vec == 13 && get_mxcsr() == MXCSR_A, why,
+		"XRSTOR: compacted, a reserved MXCSR bit is #GP, nothing loaded");
 }
 
 static void test_xsaves(void)
@@ -457,6 +470,16 @@ static void test_faults(void)
 		  vec_name(vec2));
 	tap_why(vec == 7 && vec2 == 7, why,
 		"XSAVEC, XRSTORS: #NM with CR0.TS set");
+	fresh(area[0]);
+	run(op_xsavec, area[0], -1UL);
+	write_cr0(cr0 | CR0_TS);
+	vec = run(op_xrstor, area[0], -1UL);
+	vec2 = run(op_xsave, area[1], -1UL);
+	write_cr0(cr0);
+	csnprintf(why, sizeof(why), "XRSTOR %s, XSAVE %s", vec_name(vec),
+		  vec_name(vec2));
+	tap_why(vec == 7 && vec2 == 7, why,
+		"XRSTOR (compacted), XSAVE: #NM with CR0.TS set");
 
 	write_cr4(cr4 & ~CR4_OSXSAVE);
 	vec = run(op_xsavec, area[0], -1UL);
