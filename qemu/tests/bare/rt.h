@@ -86,6 +86,31 @@ static inline void cpuid(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d)
 			 : "a"(leaf), "c"(sub));
 }
 
+static inline u32 inl(u16 port)
+{
+	u32 v;
+
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+/* RDMSR and WRMSR that are expected not to fault. */
+static inline u64 msr_read(u32 msr)
+{
+	u32 lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return lo | (u64)hi << 32;
+}
+
+static inline void msr_write(u32 msr, u64 v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)));
+}
+
+#define RDCR(n) ({ u64 v; __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v)); v; })
+#define WRCR(n, v) __asm__ volatile("mov %0, %%cr" #n : : "r"((u64)(v)) : "memory")
+
 static inline u64 rd64(u64 pa)
 {
 	return *(volatile u64 *)pa;

@@ -141,21 +141,6 @@ __asm__(
 	"op_vmgexit: .byte 0xf3, 0x0f, 0x01, 0xd9; ret\n"
 );
 
-static u64 rdmsr(u32 msr)
-{
-	u32 lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return lo | (u64)hi << 32;
-}
-
-static void wrmsr(u32 msr, u64 v)
-{
-	__asm__ volatile("wrmsr" : : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)));
-}
-
-#define RDCR(n) ({ u64 v; __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v)); v; })
-
 static void put64(u8 *p, u64 off, u64 v) { *(volatile u64 *)(p + off) = v; }
 static u64 get64(u8 *p, u64 off) { return *(volatile u64 *)(p + off); }
 
@@ -199,7 +184,7 @@ static void setup(void (*rip)(void), u64 intercepts)
 	seg(sa, 8, 0, 0, sizeof(gidt) - 1);	/* IDTR */
 	put64(sa, 8 * 16 + 8, (u64)gidt);
 	seg(sa, 9, 0, 0x8b, 0x67);	/* TR: a busy TSS, never used */
-	put64(sa, SA_EFER, rdmsr(MSR_EFER));
+	put64(sa, SA_EFER, msr_read(MSR_EFER));
 	put64(sa, SA_CR0, RDCR(0));
 	put64(sa, SA_CR3, RDCR(3));
 	put64(sa, SA_CR4, RDCR(4));
@@ -457,8 +442,8 @@ void test_sev_es(void)
 			      (h >> 16 & 0xffff) << 48;
 		gidt[i * 2 + 1] = h >> 32;
 	}
-	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-	wrmsr(MSR_VM_HSAVE_PA, (u64)hsave);
+	msr_write(MSR_EFER, msr_read(MSR_EFER) | EFER_SVME);
+	msr_write(MSR_VM_HSAVE_PA, (u64)hsave);
 	test_vmrun_checks();
 	test_world_switch();
 	test_exits();

@@ -204,34 +204,11 @@ __asm__(
 	"	iretq\n"
 	"snp_gblob_end:\n");
 
-static inline u32 inl(u16 port)
-{
-	u32 v;
-
-	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
 static u32 pci_read(u32 dev, u32 reg)
 {
 	outl(0xcf8, 0x80000000U | dev << 11 | reg);
 	return inl(0xcfc);
 }
-
-static u64 rdmsr(u32 msr)
-{
-	u32 lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return lo | (u64)hi << 32;
-}
-
-static void wrmsr(u32 msr, u64 v)
-{
-	__asm__ volatile("wrmsr" : : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)));
-}
-
-#define RDCR(n) ({ u64 v; __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v)); v; })
 
 static void put64(u64 pa, u64 v) { *(volatile u64 *)pa = v; }
 static u64 get64(u64 pa) { return *(volatile u64 *)pa; }
@@ -339,7 +316,7 @@ static void vmsa_build(void)
 	seg(VMSA_PA, 6, 0, 0, 23, G_GDT);		/* GDTR */
 	seg(VMSA_PA, 8, 0, 0, 30 * 16 - 1, G_IDT);	/* IDTR */
 	seg(VMSA_PA, 9, 0, 0x8b, 0x67, 0);		/* TR */
-	put64(VMSA_PA + SA_EFER, rdmsr(MSR_EFER));
+	put64(VMSA_PA + SA_EFER, msr_read(MSR_EFER));
 	put64(VMSA_PA + SA_CR0, RDCR(0));
 	put64(VMSA_PA + SA_CR3, G_PML4 | CBIT);
 	put64(VMSA_PA + SA_CR4, RDCR(4));
@@ -418,19 +395,19 @@ static int expect_gexit(u64 code, const char *name)
 /* SNP on, the firmware initialised: 0, or why not. */
 static const char *snp_setup(void)
 {
-	u64 v = rdmsr(MSR_SYSCFG);
+	u64 v = msr_read(MSR_SYSCFG);
 	u32 st;
 
 	if (!psp_find())
 		return "no PSP (1022:14ca) on bus 0";
-	wrmsr(MSR_SYSCFG, v | SYSCFG_SNP_EN | SYSCFG_VMPL_EN | SYSCFG_MFDM);
-	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	msr_write(MSR_SYSCFG, v | SYSCFG_SNP_EN | SYSCFG_VMPL_EN | SYSCFG_MFDM);
+	msr_write(MSR_EFER, msr_read(MSR_EFER) | EFER_SVME);
 	st = psp_cmd(SNP_INIT, 0);
 	if (st) {
 		csnprintf(why, sizeof(why), "SNP_INIT status %#x", st);
 		return why;
 	}
-	wrmsr(MSR_VM_HSAVE_PA, (u64)hsave);
+	msr_write(MSR_VM_HSAVE_PA, (u64)hsave);
 	return 0;
 }
 

@@ -67,32 +67,6 @@ static void cpuid4(u32 leaf, u32 sub, u32 r[4])
 	cpuid(leaf, sub, &r[0], &r[1], &r[2], &r[3]);
 }
 
-static u64 read_cr0(void)
-{
-	u64 v;
-
-	__asm__ volatile("movq %%cr0, %0" : "=r"(v));
-	return v;
-}
-
-static void write_cr0(u64 v)
-{
-	__asm__ volatile("movq %0, %%cr0" : : "r"(v) : "memory");
-}
-
-static u64 read_cr4(void)
-{
-	u64 v;
-
-	__asm__ volatile("movq %%cr4, %0" : "=r"(v));
-	return v;
-}
-
-static void write_cr4(u64 v)
-{
-	__asm__ volatile("movq %0, %%cr4" : : "r"(v) : "memory");
-}
-
 static void xsetbv(u64 v)
 {
 	__asm__ volatile("xsetbv" : : "a"((u32)v), "d"((u32)(v >> 32)), "c"(0));
@@ -459,32 +433,32 @@ static void test_xsaves(void)
 
 static void test_faults(void)
 {
-	u64 cr0 = read_cr0(), cr4 = read_cr4();
+	u64 cr0 = RDCR(0), cr4 = RDCR(4);
 	long vec, vec2;
 
-	write_cr0(cr0 | CR0_TS);
+	WRCR(0, cr0 | CR0_TS);
 	vec = run(op_xsavec, area[0], -1UL);
 	vec2 = run(op_xrstors, area[1], -1UL);
-	write_cr0(cr0);
+	WRCR(0, cr0);
 	csnprintf(why, sizeof(why), "XSAVEC %s, XRSTORS %s", vec_name(vec),
 		  vec_name(vec2));
 	tap_why(vec == 7 && vec2 == 7, why,
 		"XSAVEC, XRSTORS: #NM with CR0.TS set");
 	fresh(area[0]);
 	run(op_xsavec, area[0], -1UL);
-	write_cr0(cr0 | CR0_TS);
+	WRCR(0, cr0 | CR0_TS);
 	vec = run(op_xrstor, area[0], -1UL);
 	vec2 = run(op_xsave, area[1], -1UL);
-	write_cr0(cr0);
+	WRCR(0, cr0);
 	csnprintf(why, sizeof(why), "XRSTOR %s, XSAVE %s", vec_name(vec),
 		  vec_name(vec2));
 	tap_why(vec == 7 && vec2 == 7, why,
 		"XRSTOR (compacted), XSAVE: #NM with CR0.TS set");
 
-	write_cr4(cr4 & ~CR4_OSXSAVE);
+	WRCR(4, cr4 & ~CR4_OSXSAVE);
 	vec = run(op_xsavec, area[0], -1UL);
 	vec2 = run(op_xsaves, area[1], -1UL);
-	write_cr4(cr4);
+	WRCR(4, cr4);
 	csnprintf(why, sizeof(why), "XSAVEC %s, XSAVES %s", vec_name(vec),
 		  vec_name(vec2));
 	tap_why(vec == 6 && vec2 == 6, why,
@@ -494,7 +468,7 @@ static void test_faults(void)
 void test_xsave(void);
 void test_xsave(void)
 {
-	u64 cr4 = read_cr4();
+	u64 cr4 = RDCR(4);
 	u32 r[4];
 
 	cpuid4(1, 0, r);
@@ -511,7 +485,7 @@ void test_xsave(void)
 	pkru_std_off = r[1];
 	cprintf("# XSAVE: PKRU's standard offset %u\n", pkru_std_off);
 
-	write_cr4(cr4 | CR4_OSFXSR | CR4_OSXSAVE | CR4_PKE);
+	WRCR(4, cr4 | CR4_OSFXSR | CR4_OSXSAVE | CR4_PKE);
 	test_cpuid();
 	xsetbv(X_FP | X_SSE | X_YMM | X_PKRU);
 	test_xsavec();
@@ -520,5 +494,5 @@ void test_xsave(void)
 	test_faults();
 	set_pkru(0);
 	xsetbv(X_FP);
-	write_cr4(cr4);
+	WRCR(4, cr4);
 }
