@@ -30,8 +30,10 @@
 # oracle's own vmlinuz; the expected lines then do not hold), L2=oracle
 # (Debian's 6.12, the oracle's own kernel, is the L2 guest: no L2 build;
 # the expected lines are then NAME-guest-6.12.txt), L2_TIMEOUT
-# (s, QEMU 10.0's run in L1, default 300), MODEL_BOOT_TIMEOUT (s, the
-# whole L1 boot, default 600), QEMU_MODEL.
+# (s, QEMU 10.0's run in L1, default 300), L2_SMP (its vCPUs, default
+# 1), L2_QEMU_ARGS (more arguments for it, without spaces in any, e.g.
+# "-trace kvm_hc_map_gpa_range" to debug; its log is in the console),
+# MODEL_BOOT_TIMEOUT (s, the whole L1 boot, default 600), QEMU_MODEL.
 set -euo pipefail
 STAGE=${STAGE:-oracle-l2}
 . "$(dirname "$0")/lib.sh"
@@ -144,6 +146,8 @@ cp "$vmm/usr/share/ovmf/OVMF.fd" "$payload/usr/share/ovmf/"
 install -m 0755 "$guest/l1-run" "$payload/payload/run"
 echo "$mode" >"$payload/payload/mode"
 echo "${L2_TIMEOUT:-300}" >"$payload/payload/timeout"
+echo "${L2_SMP:-1}" >"$payload/payload/smp"
+echo "${L2_QEMU_ARGS:-}" >"$payload/payload/qemu-args"
 msg "$name: payload $(du -sh "$payload" | cut -f1) (L2: $l2kernel)"
 
 # L1: 4G for the payload in its initramfs and a 512M L2 guest; the model's
