@@ -169,6 +169,22 @@ run env L1=series L2=oracle KBUILD="$kbuild" "$TOP/scripts/oracle-l2.sh" sev-es
 # does not run SNP guests, issue 17, so that its launch test still ends
 # at the first VMRUN).  About 90 s.
 run env L2=oracle QEMU_CPU_EXTRA=sev-snp-guests=on "$TOP/scripts/oracle-l2.sh" snp
+# SNP guests of the series' KVM (issue 17): the same VMM and firmware
+# boot the same guest, with two vCPUs, on the series' kernel: GHCB
+# version 2, page state changes through QEMU's KVM_HC_MAP_GPA_RANGE
+# exits, RMP faults, AP creation and guest requests, attested.  About
+# 40 s.
+run env L1=series L2=oracle L2_SMP=2 KBUILD="$kbuild" \
+	QEMU_CPU_EXTRA=sev-snp-guests=on "$TOP/scripts/oracle-l2.sh" snp
+# The selftests that run SNP guests (issue 17), in a boot of their own
+# with the model's SNP guests on: a guest that follows the GHCB spec and
+# a hostile one.  About 30 s.
+run env QEMU_PSP_DEVICE=amd-psp KERNEL_ARGS=nogbpages \
+	QEMU_CPU_EXTRA=sev-snp-guests=on \
+	KVM_SELFTESTS="x86_64/snp_runtime_test x86_64/snp_hostile_guest_test" \
+	MODEL_EXPECTED="$TOP/qemu/tests/series-kernel-snp-guests.model.txt" \
+	"$TOP/scripts/qemu-model-boot.sh" series-kernel-snp-guests "$bzimage" "$kbuild" \
+	"$TOP/qemu/tests/series-kernel-snp-guests.txt" ccp kvm_amd
 # The L2 oracle (scripts/oracle-l2.sh) with the series' own 6.1 guest:
 # plain, the oracle's SNP launch, and the SNP guest attested: not by
 # default. Warm they add about three minutes; cold, the L2 kernel's build
