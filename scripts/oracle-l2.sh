@@ -53,6 +53,8 @@ case ${L2:-} in
 oracle) name=$name-guest-6.12 ;;
 *) die "L2=$L2: empty (the series' 6.1 guest build) or oracle" ;;
 esac
+# More than one vCPU: a test of its own.
+[ "${L2_SMP:-1}" -le 1 ] || name=$name-smp$L2_SMP
 expected=$TOP/qemu/tests/$name.txt
 [ -f "$expected" ] || die "no expected lines at $expected"
 guest=$TOP/qemu/tests/guest/oracle-l2
@@ -155,9 +157,13 @@ msg "$name: payload $(du -sh "$payload" | cut -f1) (L2: $l2kernel)"
 # TCG's timer sometimes misses the kernel's IO-APIC timer check, which
 # panics ("timer doesn't work through Interrupt-remapped IO-APIC") before
 # anything the oracle tests has run.
+# With an SNP guest, the model traces each RMPUPDATE and PSMASH, to be
+# counted below.
 rc=0
+model_args="-m 4G"
+case $mode in snp*) model_args+=" -trace snp_rmpupdate -trace snp_psmash" ;; esac
 MODEL_BOOT_TIMEOUT=${MODEL_BOOT_TIMEOUT:-600} QEMU_PSP_DEVICE=amd-psp \
-	QEMU_EXTRA_ARGS="-m 4G" PAYLOAD=$payload KERNEL_ARGS=no_timer_check \
+	QEMU_EXTRA_ARGS=$model_args PAYLOAD=$payload KERNEL_ARGS=no_timer_check \
 	KVM_AMD_ARGS=$kvm_amd_args MODEL_EXPECTED=$model_expected \
 	"$TOP/scripts/qemu-model-boot.sh" "$name" "$vmlinuz" "$moddir" "$expected" \
 	ccp kvm_amd || rc=1
@@ -171,6 +177,28 @@ if [ -f "$mlog" ]; then
 		sed "s/^/$STAGE: $name: PSP: /"
 fi
 log=$OUT/qemu/test/$name/console.log
+# The RMP operations the host issued for the guest, as the model traced
+# them, in three phases that the PSP's commands delimit: the launch
+# (from SNP_LAUNCH_START to SNP_LAUNCH_FINISH), the run (to
+# SNP_DECOMMISSION) and the teardown; and the guest's nested page
+# mappings by size at the end of its run.  Written to rmp-ops.txt too,
+# for scripts/model-check.sh to compare the two kernels.
+if [ -f "$mlog" ] && grep -q 'snp_rmpupdate' "$mlog"; then
+	awk '
+	/amd_psp_command SNP_LAUNCH_START/ { p = 1 }
+	/amd_psp_command SNP_DECOMMISSION/ { p = 3 }
+	/snp_rmpupdate/ { u[p]++; if ($0 ~ / 2M 1:/) h[p]++ }
+	/snp_psmash/ { s[p]++ }
+	/amd_psp_command SNP_LAUNCH_FINISH/ { p = 2 }
+	END {
+		split("launch run teardown", n)
+		for (i = 1; i <= 3; i++)
+			printf "%s: RMPUPDATE %d (%d at 2M), PSMASH %d\n", n[i], u[i], h[i], s[i]
+	}' "$mlog" >"$OUT/qemu/test/$name/rmp-ops.txt"
+	tr -d '\r' <"$log" | sed -n 's/^oracle-l1: NPT: \(.*\)$/NPT at the end: \1/p' |
+		tail -n 1 >>"$OUT/qemu/test/$name/rmp-ops.txt"
+	sed "s/^/$STAGE: $name: /" "$OUT/qemu/test/$name/rmp-ops.txt"
+fi
 # An attestation report from the guest, wherever one is expected or was
 # printed: its MEASUREMENT must be the model's launch digest, and OpenSSL
 # must verify its signature under the model's public key.
