@@ -31,7 +31,7 @@
 # (Debian's 6.12, the oracle's own kernel, is the L2 guest: no L2 build;
 # the expected lines are then NAME-guest-6.12.txt), L2_TIMEOUT
 # (s, QEMU 10.0's run in L1, default 300), L2_SMP (its vCPUs, default
-# 1), L2_QEMU_ARGS (more arguments for it, without spaces in any, e.g.
+# 1), L2_APPEND (more parameters for the L2 kernel), L2_QEMU_ARGS (more arguments for it, without spaces in any, e.g.
 # "-trace kvm_hc_map_gpa_range" to debug; its log is in the console),
 # MODEL_BOOT_TIMEOUT (s, the whole L1 boot, default 600), QEMU_MODEL.
 set -euo pipefail
@@ -150,6 +150,7 @@ echo "$mode" >"$payload/payload/mode"
 echo "${L2_TIMEOUT:-300}" >"$payload/payload/timeout"
 echo "${L2_SMP:-1}" >"$payload/payload/smp"
 echo "${L2_QEMU_ARGS:-}" >"$payload/payload/qemu-args"
+echo "${L2_APPEND:-}" >"$payload/payload/append"
 msg "$name: payload $(du -sh "$payload" | cut -f1) (L2: $l2kernel)"
 
 # L1: 4G for the payload in its initramfs and a 512M L2 guest; the model's
@@ -178,25 +179,25 @@ if [ -f "$mlog" ]; then
 fi
 log=$OUT/qemu/test/$name/console.log
 # The RMP operations the host issued for the guest, as the model traced
-# them, in three phases that the PSP's commands delimit: the launch
-# (from SNP_LAUNCH_START to SNP_LAUNCH_FINISH), the run (to
-# SNP_DECOMMISSION) and the teardown; and the guest's nested page
-# mappings by size at the end of its run.  Written to rmp-ops.txt too,
-# for scripts/model-check.sh to compare the two kernels.
+# them: for its launch (from SNP_LAUNCH_START to SNP_LAUNCH_FINISH), and
+# after it, for its boot, its run and its teardown; and the guest's
+# nested page mappings by size when they mapped the most memory.
+# Written to rmp-ops.txt too, for scripts/model-check.sh to compare the
+# two kernels.
 if [ -f "$mlog" ] && grep -q 'snp_rmpupdate' "$mlog"; then
 	awk '
 	/amd_psp_command SNP_LAUNCH_START/ { p = 1 }
-	/amd_psp_command SNP_DECOMMISSION/ { p = 3 }
 	/snp_rmpupdate/ { u[p]++; if ($0 ~ / 2M 1:/) h[p]++ }
 	/snp_psmash/ { s[p]++ }
 	/amd_psp_command SNP_LAUNCH_FINISH/ { p = 2 }
 	END {
-		split("launch run teardown", n)
-		for (i = 1; i <= 3; i++)
+		split("launch|boot to teardown", n, "|")
+		for (i = 1; i <= 2; i++)
 			printf "%s: RMPUPDATE %d (%d at 2M), PSMASH %d\n", n[i], u[i], h[i], s[i]
 	}' "$mlog" >"$OUT/qemu/test/$name/rmp-ops.txt"
-	tr -d '\r' <"$log" | sed -n 's/^oracle-l1: NPT: \(.*\)$/NPT at the end: \1/p' |
-		tail -n 1 >>"$OUT/qemu/test/$name/rmp-ops.txt"
+	tr -d '\r' <"$log" | sed -n 's/^oracle-l1: NPT: 4K pages \([0-9]*\), 2M pages \([0-9]*\)$/\1 \2/p' |
+		tail -n 1 | awk '{ t = $1 + 512 * $2; if (t) printf "NPT at most: 4K pages %d, 2M pages %d (%d%% of the memory at 2M)\n", $1, $2, 100 * 512 * $2 / t }' \
+		>>"$OUT/qemu/test/$name/rmp-ops.txt"
 	sed "s/^/$STAGE: $name: /" "$OUT/qemu/test/$name/rmp-ops.txt"
 fi
 # An attestation report from the guest, wherever one is expected or was
