@@ -22,10 +22,13 @@ done < <(series_patches)
 [ -z "$bad" ] && result pass "series: every entry is in patches/" ||
 	result fail "series: every entry is in patches/" "missing:$bad"
 bad=
+# The list is read once: a pipe into grep -q would fail, under pipefail,
+# whenever grep quit before series_patches had written it all.
+listed=$(series_patches)
 for f in patches/*.patch; do
 	b=$(basename "$f")
 	[ "$b" = 0000-cover-letter.patch ] && continue
-	series_patches | grep -qxF "$b" || bad="$bad $b"
+	grep -qxF "$b" <<<"$listed" || bad="$bad $b"
 done
 [ -z "$bad" ] && result pass "series: names every file of patches/" ||
 	result fail "series: names every file of patches/" "not in series:$bad"
