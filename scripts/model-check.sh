@@ -176,9 +176,11 @@ run env L2=oracle QEMU_CPU_EXTRA=sev-snp-guests=on "$TOP/scripts/oracle-l2.sh" s
 run env L1=series L2=oracle KBUILD="$kbuild" \
 	QEMU_CPU_EXTRA=sev-snp-guests=on "$TOP/scripts/oracle-l2.sh" snp
 # With two vCPUs, the AP started by AP creation: not by default yet.  It
-# passes in about 40 s, or the guest stalls in its boot waiting for an
-# IPI's answer from the AP; the 6.12 kernel's guest on the oracle's
-# kernel stalls too (issue 17's note), so the model is suspect.
+# passes in about 40 s, or the guest stalls in its boot; the 6.12
+# kernel's guest on the oracle's kernel stalls too, in the same ways
+# (issue 17's notes: a lock no vCPU holds, a sequence count no vCPU
+# writes), so the model is suspect.  MODEL_TRACE="svm_es_*" and L1_TRACE
+# (scripts/oracle-l2.sh) show where each vCPU is.
 if [ -n "${SNP_SMP:-}" ]; then
 	run env L1=series L2=oracle L2_SMP=2 KBUILD="$kbuild" \
 		QEMU_CPU_EXTRA=sev-snp-guests=on "$TOP/scripts/oracle-l2.sh" snp

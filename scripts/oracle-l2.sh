@@ -31,9 +31,17 @@
 # (Debian's 6.12, the oracle's own kernel, is the L2 guest: no L2 build;
 # the expected lines are then NAME-guest-6.12.txt), L2_TIMEOUT
 # (s, QEMU 10.0's run in L1, default 300), L2_SMP (its vCPUs, default
-# 1), L2_APPEND (more parameters for the L2 kernel), L2_QEMU_ARGS (more arguments for it, without spaces in any, e.g.
-# "-trace kvm_hc_map_gpa_range" to debug; its log is in the console),
-# MODEL_BOOT_TIMEOUT (s, the whole L1 boot, default 600), QEMU_MODEL.
+# 1), L2_APPEND (more parameters for the L2 kernel), L2_QEMU_ARGS (more
+# arguments for it, without spaces in any, e.g. "-trace
+# kvm_hc_map_gpa_range" to debug; its log is in the console), L1_TRACE
+# (trace events of the L1 kernel while the guest runs, each
+# subsystem:event[@filter], e.g. "kvm:kvm_hypercall
+# kvm:kvm_exit@exit_reason==0x78"; the oracle's kernel has them, and the
+# last 4000 lines come out in the console, prefixed "trace: "),
+# MODEL_TRACE (more of the model's trace events, e.g. "svm_es_*" for
+# where each vCPU of an SEV-ES or SNP guest enters and leaves; they go to
+# its log, model.log), MODEL_BOOT_TIMEOUT (s, the whole L1 boot, default
+# 600), QEMU_MODEL.
 set -euo pipefail
 STAGE=${STAGE:-oracle-l2}
 . "$(dirname "$0")/lib.sh"
@@ -151,6 +159,7 @@ echo "${L2_TIMEOUT:-300}" >"$payload/payload/timeout"
 echo "${L2_SMP:-1}" >"$payload/payload/smp"
 echo "${L2_QEMU_ARGS:-}" >"$payload/payload/qemu-args"
 echo "${L2_APPEND:-}" >"$payload/payload/append"
+echo "${L1_TRACE:-}" >"$payload/payload/trace"
 msg "$name: payload $(du -sh "$payload" | cut -f1) (L2: $l2kernel)"
 
 # L1: 4G for the payload in its initramfs and a 512M L2 guest; the model's
@@ -163,6 +172,8 @@ msg "$name: payload $(du -sh "$payload" | cut -f1) (L2: $l2kernel)"
 rc=0
 model_args="-m 4G"
 case $mode in snp*) model_args+=" -trace snp_rmpupdate -trace snp_psmash" ;; esac
+read -ra model_trace <<<"${MODEL_TRACE:-}"
+for t in "${model_trace[@]}"; do model_args+=" -trace $t"; done
 MODEL_BOOT_TIMEOUT=${MODEL_BOOT_TIMEOUT:-600} QEMU_PSP_DEVICE=amd-psp \
 	QEMU_EXTRA_ARGS=$model_args PAYLOAD=$payload KERNEL_ARGS=no_timer_check \
 	KVM_AMD_ARGS=$kvm_amd_args MODEL_EXPECTED=$model_expected \
