@@ -50,6 +50,9 @@
 # sev-snp-guests=on);
 # QEMU_EXTRA_ARGS, more QEMU arguments, after the others (a later -m
 # wins; -machine options add to q35's), one a word;
+# MODEL_ACCEL, the model's -accel (default tcg; tcg,thread=single runs
+# every vCPU in one thread, to tell a race of the model's vCPUs from the
+# guests' own);
 # MODEL_BOOT_TIMEOUT (s, default 300);
 # QEMU_MODEL, the model binary (default out/qemu/build/qemu-system-x86_64).
 set -euo pipefail
@@ -177,7 +180,7 @@ for attempt in 1 2; do
 	start=$SECONDS
 	set +e
 	timeout --kill-after=5 "$tmo" "$qemu" -L /usr/share/seabios -L /usr/share/qemu \
-		-machine q35,sev-snp-rmp=on -accel tcg -cpu "$cpu" -nic none -vga none \
+		-machine q35,sev-snp-rmp=on -accel "${MODEL_ACCEL:-tcg}" -cpu "$cpu" -nic none -vga none \
 		"${dev[@]}" -smp 2 -m 2G -no-reboot -display none -monitor none \
 		-serial "file:$dir/console.log" -kernel "$kernel" -initrd "$dir/initramfs.cpio.gz" \
 		-d guest_errors -trace amd_psp_command -trace amd_psp_snp_launch_digest -trace amd_psp_snp_report -trace 'amdvi_*log_base' -D "$dir/model.log" \
