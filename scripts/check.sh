@@ -68,6 +68,14 @@ sed 's/^/    /' "$RES/times"
 cat "$RES"/*.txt >"$RES/all"
 grep '^fail ' "$RES/all" | sed 's/^fail /    FAILED: /'
 grep '^skip ' "$RES/all" | sed 's/^skip /    skipped: /'
+# The last output of each failed test that names its console log (the
+# first three), here at the end where a CI log's tail shows it.
+grep '^fail ' "$RES/all" | grep -oE 'console: [^ )]+console\.log' | cut -d' ' -f2 |
+	awk '!seen[$0]++' | head -n 3 | while read -r c; do
+	[ -f "$c" ] || continue
+	echo "    last lines of $c:"
+	tail -n 25 "$c" | sed 's/^/      | /'
+done
 p=$(grep -c '^pass ' "$RES/all")
 f=$(grep -c '^fail ' "$RES/all")
 s=$(grep -c '^skip ' "$RES/all")
