@@ -18,7 +18,7 @@ qemu=${QEMU_MODEL:-$OUT/qemu/build/qemu-system-x86_64}
 tmo=${BARE_TIMEOUT:-60}
 # The number of cases each mode runs (snp-test.c): a case that goes
 # missing fails the run.
-declare -A cases=([on]=158 [off]=9 [psp]=20)
+declare -A cases=([on]=160 [off]=9 [psp]=20)
 modes=("$@")
 [ ${#modes[@]} -gt 0 ] || modes=(on off psp)
 for m in "${modes[@]}"; do
@@ -36,7 +36,7 @@ cflags=(-m64 -O2 -g -std=gnu11 -Wall -Wextra -Werror -ffreestanding -nostdlib
 	-fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables
 	-fcf-protection=none -mno-red-zone -mgeneral-regs-only -mcmodel=small)
 objs=()
-for f in entry.S rt.c snp-test.c sev-es.c xsave.c snp-guest.c; do
+for f in entry.S rt.c snp-test.c sev-es.c xsave.c snp-guest.c tcg.c; do
 	o=$dir/${f%.*}.o
 	gcc "${cflags[@]}" -c "$src/$f" -o "$o" 2>"$dir/build.log" ||
 		{ cat "$dir/build.log" >&2; die "build: $f does not compile"; }

@@ -713,6 +713,7 @@ static void test_no_snp(void)
 void test_sev_es(void);
 void test_xsave(void);
 void test_snp_guest(void);
+void test_tcg(void);
 void main(void);
 void main(void)
 {
@@ -736,6 +737,7 @@ void main(void)
 		test_psmash();
 		test_sev_es();
 		test_xsave();
+		test_tcg();
 	}
 	finish();
 }
