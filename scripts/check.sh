@@ -74,7 +74,7 @@ grep '^fail ' "$RES/all" | grep -oE 'console: [^ )]+console\.log' | cut -d' ' -f
 	awk '!seen[$0]++' | head -n 3 | while read -r c; do
 	[ -f "$c" ] || continue
 	echo "    last lines of $c:"
-	tail -n 60 "$c" | sed 's/^/      | /'
+	tail -n 100 "$c" | sed 's/^/      | /'
 done
 p=$(grep -c '^pass ' "$RES/all")
 f=$(grep -c '^fail ' "$RES/all")
