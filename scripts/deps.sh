@@ -51,6 +51,7 @@ if [ "${1:-}" = qemu ]; then
 		libpixman-1-dev:/usr/include/pixman-1/pixman.h
 		libfdt-dev:/usr/include/libfdt.h
 		python3:/usr/bin/python3
+		gdb:/usr/bin/gdb
 	)
 fi
 

@@ -168,10 +168,12 @@ msg "$name: payload $(du -sh "$payload" | cut -f1) (L2: $l2kernel)"
 # panics ("timer doesn't work through Interrupt-remapped IO-APIC") before
 # anything the oracle tests has run.
 # With an SNP guest, the model traces each RMPUPDATE and PSMASH, to be
-# counted below.
+# counted below; and, printed below if they come, an access to a page not
+# validated (#VC 0x404), and a guest's request to be terminated with the
+# last events it took, since its own message is lost with it.
 rc=0
 model_args="-m 4G"
-case $mode in snp*) model_args+=" -trace snp_rmpupdate -trace snp_psmash" ;; esac
+case $mode in snp*) model_args+=" -trace snp_rmpupdate -trace snp_psmash -trace snp_page_not_validated -trace svm_es_guest_terminate -trace svm_es_guest_event" ;; esac
 read -ra model_trace <<<"${MODEL_TRACE:-}"
 for t in "${model_trace[@]}"; do model_args+=" -trace $t"; done
 MODEL_BOOT_TIMEOUT=${MODEL_BOOT_TIMEOUT:-600} QEMU_PSP_DEVICE=amd-psp \
@@ -182,6 +184,11 @@ MODEL_BOOT_TIMEOUT=${MODEL_BOOT_TIMEOUT:-600} QEMU_PSP_DEVICE=amd-psp \
 # The launch as the model's PSP saw it: each SNP guest command's count and
 # statuses, in the order they first came.
 mlog=$OUT/qemu/test/$name/model.log
+if [ -f "$mlog" ] && grep -qE 'svm_es_guest_terminate|snp_page_not_validated' "$mlog"; then
+	msg "$name: the model saw the guest terminate or touch a page not validated:" >&2
+	grep -E 'svm_es_guest_(terminate|event)|snp_page_not_validated' "$mlog" |
+		head -n 60 | sed 's/^/    /' >&2
+fi
 if [ -f "$mlog" ]; then
 	grep -oE 'amd_psp_command SNP_(GCTX_CREATE|LAUNCH_[A-Z]+|ACTIVATE|DECOMMISSION|DF_FLUSH) \(0x[0-9a-f]+\) buffer 0x[0-9a-f]+: status 0x[0-9a-f]+' "$mlog" |
 		sed -E 's/^amd_psp_command (SNP_[A-Z_]+) .*: (status 0x[0-9a-f]+)$/\1 \2/' |

@@ -54,6 +54,11 @@
 # every vCPU in one thread, to tell a race of the model's vCPUs from the
 # guests' own);
 # MODEL_BOOT_TIMEOUT (s, default 300);
+# MODEL_STALL_SECS (s, default 180): when the console stays silent that
+# long, the model's threads are written to model-stall.txt once (state,
+# wchan, and with gdb each vCPU's state, scripts/gdb-model-cpus.py, and
+# the threads' backtraces), to tell a deadlock of the model from a guest
+# that hangs; the boot goes on to its timeout;
 # QEMU_MODEL, the model binary (default out/qemu/build/qemu-system-x86_64).
 set -euo pipefail
 STAGE=${STAGE:-qemu-model-boot}
@@ -175,8 +180,39 @@ cpu="max,family=25,model=1,stepping=1,-hypervisor,sev-snp-host=on${QEMU_CPU_EXTR
 dev=(-device "amd-iommu,snp=on")
 [ -z "$psp" ] || dev+=(-device "$psp")
 read -ra extra <<<"${QEMU_EXTRA_ARGS:-}"
+# Once the console has been silent for MODEL_STALL_SECS: the model's
+# threads, their state and wchan and, with gdb, their innermost frames,
+# to model-stall.txt.  $1 is timeout's PID, the model its child.
+stall_watch() {
+	local tpid=$1 limit=${MODEL_STALL_SECS:-180} last=-1 size quiet=0 qpid t
+	while sleep 5 && kill -0 "$tpid" 2>/dev/null; do
+		size=$(stat -c %s "$dir/console.log" 2>/dev/null || echo 0)
+		if [ "$size" != "$last" ]; then
+			last=$size
+			quiet=0
+			continue
+		fi
+		quiet=$((quiet + 5))
+		[ $quiet -ge "$limit" ] || continue
+		qpid=$(pgrep -P "$tpid" | head -n 1) || return 0
+		{
+			echo "console silent for ${quiet}s; model PID $qpid"
+			for t in /proc/"$qpid"/task/*; do
+				echo "thread ${t##*/} '$(cat "$t/comm")' state $(cut -d' ' -f3 "$t/stat") wchan $(cat "$t/wchan")"
+			done
+			if command -v gdb >/dev/null; then
+				timeout 60 gdb -p "$qpid" -batch -x "$TOP/scripts/gdb-model-cpus.py" \
+					-ex 'thread apply all bt 12' 2>&1 |
+					grep -E '^(vCPU|Thread|#)' | cut -c1-200
+			fi
+		} >"$dir/model-stall.txt" 2>&1
+		msg "$name: console silent for ${quiet}s; the model's threads: $dir/model-stall.txt" >&2
+		return 0
+	done
+}
+
 for attempt in 1 2; do
-	rm -f "$dir/console.log" "$dir/model.log"
+	rm -f "$dir/console.log" "$dir/model.log" "$dir/model-stall.txt"
 	start=$SECONDS
 	set +e
 	timeout --kill-after=5 "$tmo" "$qemu" -L /usr/share/seabios -L /usr/share/qemu \
@@ -186,8 +222,14 @@ for attempt in 1 2; do
 		-d guest_errors -trace amd_psp_command -trace amd_psp_snp_launch_digest -trace amd_psp_snp_report -trace 'amdvi_*log_base' -D "$dir/model.log" \
 		-append "console=ttyS0 panic=-1 loglevel=7${KERNEL_ARGS:+ $KERNEL_ARGS}" \
 		"${extra[@]}" \
-		</dev/null >"$dir/qemu.log" 2>&1
-	rc=$?
+		</dev/null >"$dir/qemu.log" 2>&1 &
+	tpid=$!
+	stall_watch "$tpid" &
+	wpid=$!
+	rc=0
+	wait "$tpid" || rc=$?
+	kill "$wpid" 2>/dev/null || true
+	wait "$wpid" 2>/dev/null || true
 	set -e
 	[ $attempt -eq 1 ] && tcg_int3_trap "$dir/console.log" || break
 	tcg_int3_retry "$name" "$dir"
@@ -198,6 +240,10 @@ touch "$dir/console.log"
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 	msg "$name: killed after ${tmo}s; last console lines:" >&2
 	tail -n 20 "$dir/console.log" | sed 's/^/    /' >&2
+	if [ -s "$dir/model-stall.txt" ]; then
+		msg "$name: the model's threads when the console went silent:" >&2
+		sed 's/^/    /' "$dir/model-stall.txt" >&2
+	fi
 elif [ $rc -ne 0 ]; then
 	sed 's/^/    /' "$dir/qemu.log" >&2
 	die "$name: QEMU exited with $rc (log: $dir/qemu.log)"
