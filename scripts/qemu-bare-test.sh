@@ -5,7 +5,8 @@
 # and the MSR rules that come with SNPEn. Build the program into
 # out/qemu/bare/, boot it on out/qemu/build with sev-snp-host=on and
 # again with sev-snp-host=off (where the instructions must #UD), and check
-# its TAP: every case ok, the number of cases, the exit code.
+# its TAP: every case ok, the number of cases, the exit code. The machine
+# has two CPUs; the second waits for a test to start it (tcg.c).
 #   qemu-bare-test.sh [on|off]...        (default: on off)
 # Environment: BARE_TIMEOUT (s, default 60) for each boot.
 set -euo pipefail
@@ -18,7 +19,7 @@ qemu=${QEMU_MODEL:-$OUT/qemu/build/qemu-system-x86_64}
 tmo=${BARE_TIMEOUT:-60}
 # The number of cases each mode runs (snp-test.c): a case that goes
 # missing fails the run.
-declare -A cases=([on]=160 [off]=9 [psp]=20)
+declare -A cases=([on]=161 [off]=9 [psp]=20)
 modes=("$@")
 [ ${#modes[@]} -gt 0 ] || modes=(on off psp)
 for m in "${modes[@]}"; do
@@ -64,7 +65,7 @@ run() {
 	timeout --kill-after=5 "$tmo" "$qemu" -L /usr/share/seabios -L /usr/share/qemu \
 		-machine q35,sev-snp-rmp=on -accel tcg "${extra[@]}" \
 		-cpu "max,family=25,model=1,stepping=1,-hypervisor,sev-snp-host=$host" \
-		-m 256M -smp 1 -nic none -vga none -display none -monitor none \
+		-m 256M -smp 2 -nic none -vga none -display none -monitor none \
 		-serial none -no-reboot -debugcon "file:$tap" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-kernel "$dir/snp-test.bin" -append "snp=$mode" \

@@ -100,6 +100,63 @@ long_entry:
 3:	hlt
 	jmp	3b
 
+/*
+ * The second CPU's way in (rt.c's start_ap()): ap_tramp..ap_tramp_end
+ * is copied below 1M, where INIT and SIPI start the CPU in real mode at
+ * its first byte.  It loads the GDT through ap_tramp_gdt, which the BSP
+ * fills in, and goes the BSP's way to long mode, on the page tables at
+ * ap_cr3 and its own stack, to ap_main().
+ */
+	.code16
+	.globl ap_tramp, ap_tramp_gdt, ap_tramp_end
+ap_tramp:
+	cli
+	movw	%cs, %ax
+	movw	%ax, %ds
+	lgdtl	(ap_tramp_gdt - ap_tramp)
+	movl	%cr0, %eax
+	orl	$1, %eax			/* PE */
+	movl	%eax, %cr0
+	ljmpl	$CODE32, $ap_start32
+	.balign 8
+ap_tramp_gdt:
+	.word	0				/* limit, */
+	.long	0				/* base: from the BSP */
+ap_tramp_end:
+
+	.code32
+ap_start32:
+	movw	$KDATA, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %ss
+	movl	ap_cr3, %eax
+	movl	%eax, %cr3
+	movl	%cr4, %eax
+	orl	$0x20, %eax			/* PAE */
+	movl	%eax, %cr4
+	movl	$0xc0000080, %ecx		/* EFER.LME */
+	rdmsr
+	orl	$0x100, %eax
+	wrmsr
+	movl	%cr0, %eax
+	orl	$0x80010001, %eax		/* PG, WP, PE */
+	movl	%eax, %cr0
+	ljmp	$KCODE, $ap_long
+
+	.code64
+ap_long:
+	movw	$KDATA, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %ss
+	movw	%ax, %fs
+	movw	%ax, %gs
+	movq	$ap_stack_top, %rsp
+	call	ap_main
+4:	hlt
+	jmp	4b
+
 /* Exception entry: vector and (for those without one) a zero error code. */
 .macro EXC vec, has_err
 	.balign 16
@@ -363,7 +420,8 @@ gdt_desc:
 	.word	gdt_end - gdt - 1
 	.quad	gdt
 
-	.globl mb_info, mb_magic, catch_rsp, catch_rip, exc_result
+	.globl mb_info, mb_magic, catch_rsp, catch_rip, exc_result, ap_cr3
+ap_cr3:		.quad 0
 mb_info:	.quad 0
 mb_magic:	.quad 0
 catch_rsp:	.quad 0
@@ -383,5 +441,7 @@ boot_stack_top:
 exc_stack_top:
 		.skip 8192
 user_stack_top:
+		.skip 16384
+ap_stack_top:
 
 	.section .note.GNU-stack, "", @progbits

@@ -329,3 +329,60 @@ void rt_init(void)
 
 	__asm__ volatile("mov %%cr3, %0; mov %0, %%cr3" : "=r"(a) : : "memory");
 }
+
+/* The second CPU (APIC ID 1), started by start_ap(). */
+#define AP_TRAMP	0x8000UL	/* below 1M, page aligned: the SIPI vector */
+#define LAPIC		0xfee00000UL
+#define LAPIC_ICR_LO	0x300
+#define LAPIC_ICR_HI	0x310
+#define ICR_INIT	0x00004500U	/* INIT, level assert */
+#define ICR_SIPI	0x00004600U	/* start-up, vector in bits 7:0 */
+#define ICR_BUSY	(1U << 12)
+
+extern char ap_tramp[], ap_tramp_gdt[], ap_tramp_end[];
+extern u64 ap_cr3;
+static void (*volatile ap_fn)(void);
+
+static void lapic_icr(u32 hi, u32 lo)
+{
+	volatile u32 *icr_lo = (volatile u32 *)(LAPIC + LAPIC_ICR_LO);
+
+	*(volatile u32 *)(LAPIC + LAPIC_ICR_HI) = hi;
+	*icr_lo = lo;
+	while (*icr_lo & ICR_BUSY)
+		;
+}
+
+void ap_main(void);
+void ap_main(void)
+{
+	struct {
+		u16 limit;
+		u64 base;
+	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (u64)idt };
+
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+	ap_fn();
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+void start_ap(void (*fn)(void))
+{
+	struct {
+		u16 limit;
+		u64 base;
+	} __attribute__((packed)) gdtr;
+	u8 *dst = (u8 *)AP_TRAMP;
+	u64 i, gdt_off = ap_tramp_gdt - ap_tramp;
+
+	for (i = 0; i < (u64)(ap_tramp_end - ap_tramp); i++)
+		dst[i] = ap_tramp[i];
+	__asm__ volatile("sgdt %0" : "=m"(gdtr));
+	*(u16 *)(dst + gdt_off) = gdtr.limit;
+	*(u32 *)(dst + gdt_off + 2) = (u32)gdtr.base;
+	ap_cr3 = RDCR(3);
+	ap_fn = fn;
+	lapic_icr(1U << 24, ICR_INIT);
+	lapic_icr(1U << 24, ICR_SIPI | (u32)(AP_TRAMP >> 12));
+}

@@ -59,6 +59,8 @@ u64 csnprintf(char *buf, u64 size, const char *fmt, ...)
 void bail_out(const char *why) __attribute__((noreturn));
 /* The plan line, then leave QEMU: isa-debug-exit code 1 (all ok) or 3. */
 void finish(void) __attribute__((noreturn));
+/* Start the second CPU at fn(), on its own stack; it halts if fn() returns. */
+void start_ap(void (*fn)(void));
 
 /*
  * Addresses.  Physical memory is identity-mapped with 2M pages, except

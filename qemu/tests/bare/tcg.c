@@ -45,6 +45,83 @@ static char why[96];
 	flags;								\
 })
 
+/*
+ * Code one CPU rewrites while the other runs it.  The model translates
+ * code into blocks (TBs) and drops those of a page when it is written; a
+ * TB translated from the old bytes while the write landed used to stay
+ * (Linux guests died of "Oops: int3" after text_poke_bp()).  The BSP
+ * rewrites the immediate of "mov $imm, %eax; ret", each value larger
+ * than the last, then publishes the value; the AP reads the last value
+ * published, serializes (CPUID, as cross-modifying code must) and calls
+ * the code, which must return at least that value.  One deviation of the
+ * model stays: it checks a store to code once more when the storing CPU
+ * starts its next block, so the publishing store must be in a later
+ * block; the JMP ends the block.  Linux always has a call in between.
+ */
+#define SMC_ROUNDS	20000U	/* rewrites, each after a call on the AP */
+#define SMC_IMM		4	/* aligned: the CPU sees the old or the new */
+static u8 smc_code[4096] __attribute__((aligned(4096)));
+static volatile u32 smc_published, smc_stop, smc_calls, smc_stale;
+static volatile u32 smc_stale_got, smc_stale_want;
+
+static void smc_ap(void)
+{
+	u32 (*fn)(void) = (u32 (*)(void))(void *)smc_code;
+	u32 want, got, a, b, c, d;
+
+	while (!smc_stop) {
+		want = smc_published;
+		cpuid(0, 0, &a, &b, &c, &d);
+		got = fn();
+		smc_calls++;
+		if (got < want && !smc_stale++) {
+			smc_stale_got = got;
+			smc_stale_want = want;
+		}
+	}
+	smc_stop = 2;
+}
+
+static void test_cross_modifying_code(void)
+{
+	volatile u32 *imm = (volatile u32 *)(smc_code + SMC_IMM);
+	u32 v, calls;
+	u64 spin;
+
+	smc_code[0] = 0x90;			/* nop */
+	smc_code[1] = 0x90;
+	smc_code[2] = 0x90;
+	smc_code[3] = 0xb8;			/* mov $imm32, %eax */
+	*imm = 0;
+	smc_code[8] = 0xc3;			/* ret */
+	start_ap(smc_ap);
+	for (spin = 0; !smc_calls && spin < 1000000000UL; spin++)
+		__asm__ volatile("pause");
+	if (!smc_calls) {
+		tap(0, "TCG: a second CPU runs code this one rewrites (it did not start)");
+		return;
+	}
+	for (v = 1; v <= SMC_ROUNDS; v++) {
+		calls = smc_calls;
+		*imm = v;
+		__asm__ volatile("jmp 1f\n1:" : : : "memory");
+		smc_published = v;
+		/* Let the AP call the code again: it runs while this writes. */
+		for (spin = 0; smc_calls == calls && spin < 100000000UL; spin++)
+			__asm__ volatile("pause");
+	}
+	calls = smc_calls;
+	smc_stop = 1;
+	for (spin = 0; smc_stop != 2 && spin < 1000000000UL; spin++)
+		__asm__ volatile("pause");
+	csnprintf(why, sizeof(why), "%u stale of %u calls, first got %u after %u",
+		  smc_stale, calls, smc_stale_got, smc_stale_want);
+	cprintf("# %u rewrites, %u calls on the AP, %u of them stale\n",
+		v - 1, calls, smc_stale);
+	tap_why(!smc_stale && calls >= SMC_ROUNDS && smc_stop == 2, why,
+		"TCG: a second CPU runs code this one rewrites, never the old code");
+}
+
 void test_tcg(void);
 void test_tcg(void)
 {
@@ -58,4 +135,5 @@ void test_tcg(void)
 	csnprintf(why, sizeof(why), "RFLAGS 0x%lx", f);
 	tap_why((f & ~FLAGS_ARITH) == FLAGS_FIXED && (f & FLAGS_ZF), why,
 		"TCG: CMPXCHG8B after ADD in one block: ZF set, no other bits");
+	test_cross_modifying_code();
 }
