@@ -5,8 +5,9 @@
 # and the MSR rules that come with SNPEn. Build the program into
 # out/qemu/bare/, boot it on out/qemu/build with sev-snp-host=on and
 # again with sev-snp-host=off (where the instructions must #UD), and check
-# its TAP: every case ok, the number of cases, the exit code. The machine
-# has two CPUs; the second waits for a test to start it (tcg.c).
+# its TAP: every case ok, the number of cases, the exit code. With
+# sev-snp-host=on the machine has two CPUs; the second waits for a test
+# to start it (tcg.c).
 #   qemu-bare-test.sh [on|off]...        (default: on off)
 # Environment: BARE_TIMEOUT (s, default 60) for each boot.
 set -euo pipefail
@@ -55,7 +56,10 @@ run() {
 	local mode=$1 tap=$dir/snp-$1.tap log=$dir/snp-$1.qemu.log
 	local rc n=0 plan='' bad=0 line num rest name why
 	# psp: SNP guests, launched through the PSP model.
-	local host=$mode extra=()
+	# on: two CPUs, for tcg.c's cross-modifying code; psp: one, as
+	# the firmware's SNP_INIT wants SNP enabled on every CPU.
+	local host=$mode extra=() smp=1
+	[ "$mode" != on ] || smp=2
 	if [ "$mode" = psp ]; then
 		host=on,sev-snp-guests=on
 		extra=(-device amd-psp)
@@ -65,7 +69,7 @@ run() {
 	timeout --kill-after=5 "$tmo" "$qemu" -L /usr/share/seabios -L /usr/share/qemu \
 		-machine q35,sev-snp-rmp=on -accel tcg "${extra[@]}" \
 		-cpu "max,family=25,model=1,stepping=1,-hypervisor,sev-snp-host=$host" \
-		-m 256M -smp 2 -nic none -vga none -display none -monitor none \
+		-m 256M -smp "$smp" -nic none -vga none -display none -monitor none \
 		-serial none -no-reboot -debugcon "file:$tap" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-kernel "$dir/snp-test.bin" -append "snp=$mode" \
