@@ -211,29 +211,26 @@ stall_watch() {
 	done
 }
 
-for attempt in 1 2; do
-	rm -f "$dir/console.log" "$dir/model.log" "$dir/model-stall.txt"
-	start=$SECONDS
-	set +e
-	timeout --kill-after=5 "$tmo" "$qemu" -L /usr/share/seabios -L /usr/share/qemu \
-		-machine q35,sev-snp-rmp=on -accel "${MODEL_ACCEL:-tcg}" -cpu "$cpu" -nic none -vga none \
-		"${dev[@]}" -smp 2 -m 2G -no-reboot -display none -monitor none \
-		-serial "file:$dir/console.log" -kernel "$kernel" -initrd "$dir/initramfs.cpio.gz" \
-		-d guest_errors -trace amd_psp_command -trace amd_psp_snp_launch_digest -trace amd_psp_snp_report -trace 'amdvi_*log_base' -D "$dir/model.log" \
-		-append "console=ttyS0 panic=-1 loglevel=7${KERNEL_ARGS:+ $KERNEL_ARGS}" \
-		"${extra[@]}" \
-		</dev/null >"$dir/qemu.log" 2>&1 &
-	tpid=$!
-	stall_watch "$tpid" &
-	wpid=$!
-	rc=0
-	wait "$tpid" || rc=$?
-	kill "$wpid" 2>/dev/null || true
-	wait "$wpid" 2>/dev/null || true
-	set -e
-	[ $attempt -eq 1 ] && tcg_int3_trap "$dir/console.log" || break
-	tcg_int3_retry "$name" "$dir"
-done
+rm -rf "$dir/console.log" "$dir/model.log" "$dir/model-stall.txt" "$dir/int3"
+start=$SECONDS
+set +e
+timeout --kill-after=5 "$tmo" "$qemu" -L /usr/share/seabios -L /usr/share/qemu \
+	-machine q35,sev-snp-rmp=on -accel "${MODEL_ACCEL:-tcg}" -cpu "$cpu" -nic none -vga none \
+	"${dev[@]}" -smp 2 -m 2G -no-reboot -display none -monitor none \
+	-serial "file:$dir/console.log" -kernel "$kernel" -initrd "$dir/initramfs.cpio.gz" \
+	-d guest_errors -trace amd_psp_command -trace amd_psp_snp_launch_digest -trace amd_psp_snp_report -trace 'amdvi_*log_base' -D "$dir/model.log" \
+	-append "console=ttyS0 panic=-1 loglevel=7${KERNEL_ARGS:+ $KERNEL_ARGS}" \
+	"${extra[@]}" \
+	</dev/null >"$dir/qemu.log" 2>&1 &
+tpid=$!
+stall_watch "$tpid" &
+wpid=$!
+rc=0
+wait "$tpid" || rc=$?
+kill "$wpid" 2>/dev/null || true
+wait "$wpid" 2>/dev/null || true
+set -e
+tcg_int3_report "$name" "$dir/console.log"
 secs=$((SECONDS - start))
 echo "$secs" >"$dir/seconds"
 touch "$dir/console.log"

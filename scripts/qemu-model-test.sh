@@ -20,20 +20,17 @@ mkdir -p "$dir"
 # Family 19h, bare metal: what the SNP host code insists on.
 cpu="max,family=25,model=1,stepping=1,-hypervisor,sev-snp-host=on"
 machine="q35,sev-snp-rmp=$rmp"
-for attempt in 1 2; do
-	set +e
-	timeout --kill-after=5 300 "$qemu" -L /usr/share/seabios -L /usr/share/qemu \
-		-machine "$machine" -accel tcg -cpu "$cpu" -nic none -vga none \
-		-device "amd-iommu,snp=$iommu_snp" \
-		-smp 2 -m 2G -no-reboot -display none -monitor none \
-		-serial "file:$dir/console.log" -kernel "$kernel" \
-		-append "console=ttyS0 panic=-1 rdinit=/nonexistent init=/nonexistent" \
-		</dev/null >"$dir/qemu.log" 2>&1
-	rc=$?
-	set -e
-	[ $attempt -eq 1 ] && tcg_int3_trap "$dir/console.log" || break
-	tcg_int3_retry "$name" "$dir"
-done
+set +e
+timeout --kill-after=5 300 "$qemu" -L /usr/share/seabios -L /usr/share/qemu \
+	-machine "$machine" -accel tcg -cpu "$cpu" -nic none -vga none \
+	-device "amd-iommu,snp=$iommu_snp" \
+	-smp 2 -m 2G -no-reboot -display none -monitor none \
+	-serial "file:$dir/console.log" -kernel "$kernel" \
+	-append "console=ttyS0 panic=-1 rdinit=/nonexistent init=/nonexistent" \
+	</dev/null >"$dir/qemu.log" 2>&1
+rc=$?
+set -e
+tcg_int3_report "$name" "$dir/console.log"
 [ $rc -eq 124 ] && die "$name: the kernel did not reach init within 300s (console: $dir/console.log)"
 failed=0
 while IFS= read -r line; do
