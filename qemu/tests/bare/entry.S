@@ -24,6 +24,40 @@
 #define UCODE	0x23
 #define CODE32	0x38
 
+/*
+ * From 32-bit protected mode to long mode, on the page tables at %eax,
+ * then to \entry (64-bit code).  Both CPUs come this way.
+ */
+.macro LONG_MODE entry
+	movl	%eax, %cr3
+	movl	%cr4, %eax
+	orl	$0x20, %eax			/* PAE */
+	movl	%eax, %cr4
+	movl	$0xc0000080, %ecx		/* EFER.LME */
+	rdmsr
+	orl	$0x100, %eax
+	wrmsr
+	movl	%cr0, %eax
+	orl	$0x80010001, %eax		/* PG, WP, PE */
+	movl	%eax, %cr0
+	lgdt	gdt_desc
+	ljmp	$KCODE, $\entry
+.endm
+
+/* In long mode: the data segments, the stack at \stack, then \fn(). */
+.macro LONG_START stack, fn
+	movw	$KDATA, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %ss
+	movw	%ax, %fs
+	movw	%ax, %gs
+	movq	$\stack, %rsp
+	call	\fn
+1:	hlt
+	jmp	1b
+.endm
+
 	.section .multiboot, "a"
 	.balign 4
 mb_header:
@@ -73,32 +107,11 @@ _start32:
 	jb	2b
 
 	movl	$pml4, %eax
-	movl	%eax, %cr3
-	movl	%cr4, %eax
-	orl	$0x20, %eax			/* PAE */
-	movl	%eax, %cr4
-	movl	$0xc0000080, %ecx		/* EFER.LME */
-	rdmsr
-	orl	$0x100, %eax
-	wrmsr
-	movl	%cr0, %eax
-	orl	$0x80010001, %eax		/* PG, WP, PE */
-	movl	%eax, %cr0
-	lgdt	gdt_desc
-	ljmp	$KCODE, $long_entry
+	LONG_MODE long_entry
 
 	.code64
 long_entry:
-	movw	$KDATA, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %ss
-	movw	%ax, %fs
-	movw	%ax, %gs
-	movq	$boot_stack_top, %rsp
-	call	main
-3:	hlt
-	jmp	3b
+	LONG_START boot_stack_top, main
 
 /*
  * The second CPU's way in (rt.c's start_ap()): ap_tramp..ap_tramp_end
@@ -131,31 +144,11 @@ ap_start32:
 	movw	%ax, %es
 	movw	%ax, %ss
 	movl	ap_cr3, %eax
-	movl	%eax, %cr3
-	movl	%cr4, %eax
-	orl	$0x20, %eax			/* PAE */
-	movl	%eax, %cr4
-	movl	$0xc0000080, %ecx		/* EFER.LME */
-	rdmsr
-	orl	$0x100, %eax
-	wrmsr
-	movl	%cr0, %eax
-	orl	$0x80010001, %eax		/* PG, WP, PE */
-	movl	%eax, %cr0
-	ljmp	$KCODE, $ap_long
+	LONG_MODE ap_long
 
 	.code64
 ap_long:
-	movw	$KDATA, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %ss
-	movw	%ax, %fs
-	movw	%ax, %gs
-	movq	$ap_stack_top, %rsp
-	call	ap_main
-4:	hlt
-	jmp	4b
+	LONG_START ap_stack_top, ap_main
 
 /* Exception entry: vector and (for those without one) a zero error code. */
 .macro EXC vec, has_err
