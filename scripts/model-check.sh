@@ -75,6 +75,37 @@ fi
 msg "model ready in $((SECONDS - start))s"
 export QEMU_MODEL=$model
 
+# The model's patches follow QEMU's own rules: its checkpatch.pl, from
+# qemu/src or else from the source tarball, finds no error and no
+# warning but one: a new file has no MAINTAINERS entry, which the model,
+# not meant for QEMU itself, does not add.
+cpq=$(mktemp -d)
+if [ -f "$TOP/qemu/src/scripts/checkpatch.pl" ]; then
+	cp "$TOP/qemu/src/scripts/checkpatch.pl" "$cpq/"
+else
+	dsc=$("$TOP/scripts/qemu-fetch.sh")
+	orig=$(find "$(dirname "$dsc")" -maxdepth 1 -name '*.orig.tar.*' | head -n1)
+	[ -n "$orig" ] && tar -xf "$orig" -C "$cpq" --wildcards --strip-components=2 \
+		'*/scripts/checkpatch.pl' 2>/dev/null || true
+fi
+if [ -f "$cpq/checkpatch.pl" ]; then
+	bad=
+	while read -r p; do
+		out=$(perl "$cpq/checkpatch.pl" --no-tree "$TOP/qemu/patches/$p" 2>&1 |
+			grep -E '^(ERROR|WARNING): ' |
+			grep -vxF 'WARNING: added, moved or deleted file(s), does MAINTAINERS need updating?' || true)
+		[ -z "$out" ] || { printf '%s: %s\n' "$p" "$out" | sed 's/^/    /'; bad="$bad $p"; }
+	done < <({ grep -v '^[[:space:]]*#' "$TOP/qemu/series" || true; } | awk 'NF { print $1 }')
+	if [ -z "$bad" ]; then
+		result pass "model patches: QEMU's checkpatch.pl"
+	else
+		result fail "model patches: QEMU's checkpatch.pl" "reports on:$bad"
+	fi
+else
+	result skip "model patches: QEMU's checkpatch.pl" "no checkpatch.pl in qemu/src or the QEMU source tarball"
+fi
+rm -rf "$cpq"
+
 # The programs the module boots run (the /dev/sev commands, kexec),
 # static, built against the series' uAPI headers (upstream's are the
 # same for what they use).

@@ -173,7 +173,7 @@ msg "$name: payload $(du -sh "$payload" | cut -f1) (L2: $l2kernel)"
 # last events it took, since its own message is lost with it.
 rc=0
 model_args="-m 4G"
-case $mode in snp*) model_args+=" -trace snp_rmpupdate -trace snp_psmash -trace snp_page_not_validated -trace svm_es_guest_terminate -trace svm_es_guest_event" ;; esac
+case $mode in snp*) model_args+=" -trace snp_rmpupdate -trace snp_psmash -trace snp_page_not_validated -trace svm_es_guest_terminate -trace svm_es_guest_event -trace svm_es_guest_ghcb" ;; esac
 read -ra model_trace <<<"${MODEL_TRACE:-}"
 for t in "${model_trace[@]}"; do model_args+=" -trace $t"; done
 MODEL_BOOT_TIMEOUT=${MODEL_BOOT_TIMEOUT:-600} QEMU_PSP_DEVICE=amd-psp \
@@ -186,7 +186,7 @@ MODEL_BOOT_TIMEOUT=${MODEL_BOOT_TIMEOUT:-600} QEMU_PSP_DEVICE=amd-psp \
 mlog=$OUT/qemu/test/$name/model.log
 if [ -f "$mlog" ] && grep -qE 'svm_es_guest_terminate|snp_page_not_validated' "$mlog"; then
 	msg "$name: the model saw the guest terminate or touch a page not validated:" >&2
-	grep -E 'svm_es_guest_(terminate|event)|snp_page_not_validated' "$mlog" |
+	grep -E 'svm_es_guest_(terminate|event|ghcb)|snp_page_not_validated' "$mlog" |
 		head -n 60 | sed 's/^/    /' >&2
 fi
 if [ -f "$mlog" ]; then
