@@ -55,7 +55,9 @@
 # guests' own);
 # MODEL_BOOT_TIMEOUT (s, default 300);
 # MODEL_STALL_SECS (s, default 180): when the console stays silent that
-# long, the model's threads are written to model-stall.txt once (state,
+# long, or the kernel reports an RCU stall (a CPU that stopped taking
+# interrupts, even NMIs), the model's threads are written to
+# model-stall.txt once (state,
 # wchan, and with gdb each vCPU's state, scripts/gdb-model-cpus.py, and
 # the threads' backtraces), to tell a deadlock of the model from a guest
 # that hangs; the boot goes on to its timeout;
@@ -184,19 +186,23 @@ read -ra extra <<<"${QEMU_EXTRA_ARGS:-}"
 # threads, their state and wchan and, with gdb, their innermost frames,
 # to model-stall.txt.  $1 is timeout's PID, the model its child.
 stall_watch() {
-	local tpid=$1 limit=${MODEL_STALL_SECS:-180} last=-1 size quiet=0 qpid t
+	local tpid=$1 limit=${MODEL_STALL_SECS:-180} last=-1 size quiet=0 qpid t why
 	while sleep 5 && kill -0 "$tpid" 2>/dev/null; do
 		size=$(stat -c %s "$dir/console.log" 2>/dev/null || echo 0)
-		if [ "$size" != "$last" ]; then
+		if grep -q '^rcu: INFO: rcu_.* detected stalls' "$dir/console.log" 2>/dev/null; then
+			why="the kernel reported an RCU stall"
+		elif [ "$size" != "$last" ]; then
 			last=$size
 			quiet=0
 			continue
+		else
+			quiet=$((quiet + 5))
+			[ $quiet -ge "$limit" ] || continue
+			why="console silent for ${quiet}s"
 		fi
-		quiet=$((quiet + 5))
-		[ $quiet -ge "$limit" ] || continue
 		qpid=$(pgrep -P "$tpid" | head -n 1) || return 0
 		{
-			echo "console silent for ${quiet}s; model PID $qpid"
+			echo "$why; model PID $qpid"
 			for t in /proc/"$qpid"/task/*; do
 				echo "thread ${t##*/} '$(cat "$t/comm")' state $(cut -d' ' -f3 "$t/stat") wchan $(cat "$t/wchan")"
 			done
@@ -206,7 +212,7 @@ stall_watch() {
 					grep -E '^(vCPU|Thread|#)' | cut -c1-200
 			fi
 		} >"$dir/model-stall.txt" 2>&1
-		msg "$name: console silent for ${quiet}s; the model's threads: $dir/model-stall.txt" >&2
+		msg "$name: $why; the model's threads: $dir/model-stall.txt" >&2
 		return 0
 	done
 }
@@ -238,7 +244,7 @@ if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 	msg "$name: killed after ${tmo}s; last console lines:" >&2
 	tail -n 20 "$dir/console.log" | sed 's/^/    /' >&2
 	if [ -s "$dir/model-stall.txt" ]; then
-		msg "$name: the model's threads when the console went silent:" >&2
+		msg "$name: the model's threads when the guest stalled:" >&2
 		sed 's/^/    /' "$dir/model-stall.txt" >&2
 	fi
 elif [ $rc -ne 0 ]; then
