@@ -8,58 +8,8 @@
  * VMGEXIT, the write traps, the GHCB and SEV_STATUS MSRs and the C-bit.
  */
 #include "rt.h"
+#include "svm.h"
 
-#define MSR_EFER		0xc0000080
-#define EFER_SVME		(1UL << 12)
-#define MSR_VM_HSAVE_PA		0xc0010117
-#define MSR_GHCB		0xc0010130
-#define MSR_SEV_STATUS		0xc0010131
-
-/* VMCB offsets (APM vol. 2, Appendix B). */
-#define VMCB_INTERCEPT		0x00c	/* words 3 and 4 */
-#define VMCB_ASID		0x058
-#define VMCB_INT_STATE		0x068
-#define VMCB_EXIT_CODE		0x070
-#define VMCB_EXIT_INFO1		0x078
-#define VMCB_NESTED_CTL		0x090
-#define VMCB_GHCB		0x0a0
-#define VMCB_EVENT_INJ		0x0a8
-#define VMCB_NCR3		0x0b0
-#define VMCB_VIRT_EXT		0x0b8
-#define VMCB_NEXT_RIP		0x0c8
-#define VMCB_VMSA		0x108
-#define VMCB_SAVE		0x400
-/* VMSA (and save area) offsets. */
-#define SA_CS			0x010
-#define SA_CPL			0x0cb
-#define SA_EFER			0x0d0
-#define SA_CR4			0x148
-#define SA_CR3			0x150
-#define SA_CR0			0x158
-#define SA_RFLAGS		0x170
-#define SA_RIP			0x178
-#define SA_RSP			0x1d8
-#define SA_RAX			0x1f8
-#define SA_GPAT			0x268
-#define SA_RBX			0x318
-#define SA_R8			0x340
-#define SA_R15			0x378
-#define SA_VMPL			0x0ca
-#define SA_SEV_FEATURES		0x3b0
-#define SA_XCR0			0x3e8
-
-#define NP			(1UL << 0)
-#define SEV			(1UL << 1)
-#define SEV_ES			(1UL << 2)
-/* Intercept bits of the 64-bit word at VMCB 0x0c: exit code - 0x60. */
-#define I_CPUID			(1UL << (0x72 - 0x60))
-#define I_HLT			(1UL << (0x78 - 0x60))
-#define I_VMRUN			(1UL << (0x80 - 0x60))
-#define I_VMMCALL		(1UL << (0x81 - 0x60))
-#define I_EFER_TRAP		(1UL << (0x8f - 0x60))
-#define I_CR4_TRAP		(1UL << (0x94 - 0x60))
-
-#define EXIT_INVALID		0xffffffffffffffffUL
 #define VEC_UD			6
 #define VEC_GP			13
 
@@ -144,16 +94,6 @@ __asm__(
 static void put64(u8 *p, u64 off, u64 v) { *(volatile u64 *)(p + off) = v; }
 static u64 get64(u8 *p, u64 off) { return *(volatile u64 *)(p + off); }
 
-static void seg(u8 *sa, int n, u16 sel, u16 attr, u32 limit)
-{
-	u8 *s = sa + n * 16;
-
-	*(u16 *)s = sel;
-	*(u16 *)(s + 2) = attr;
-	*(u32 *)(s + 4) = limit;
-	*(u64 *)(s + 8) = 0;
-}
-
 /* A fresh SEV-ES guest at @rip: VMCB, VMSA, host save area. */
 static void setup(void (*rip)(void), u64 intercepts)
 {
@@ -177,13 +117,11 @@ static void setup(void (*rip)(void), u64 intercepts)
 
 	__asm__ volatile("sgdt %0" : "=m"(gdtr));
 	for (i = 0; i < 4; i++)		/* ES CS SS DS */
-		seg(sa, i, i == 1 ? 0x08 : 0x10, i == 1 ? 0xa9b : 0xc93,
-		    0xffffffff);
-	seg(sa, 6, 0, 0, gdtr.limit);	/* GDTR */
-	put64(sa, 6 * 16 + 8, gdtr.base);
-	seg(sa, 8, 0, 0, sizeof(gidt) - 1);	/* IDTR */
-	put64(sa, 8 * 16 + 8, (u64)gidt);
-	seg(sa, 9, 0, 0x8b, 0x67);	/* TR: a busy TSS, never used */
+		svm_seg(sa, i, i == 1 ? 0x08 : 0x10, i == 1 ? 0xa9b : 0xc93,
+			0xffffffff, 0);
+	svm_seg(sa, 6, 0, 0, gdtr.limit, gdtr.base);		/* GDTR */
+	svm_seg(sa, 8, 0, 0, sizeof(gidt) - 1, (u64)gidt);	/* IDTR */
+	svm_seg(sa, 9, 0, 0x8b, 0x67, 0);	/* TR: a busy TSS, never used */
 	put64(sa, SA_EFER, msr_read(MSR_EFER));
 	put64(sa, SA_CR0, RDCR(0));
 	put64(sa, SA_CR3, RDCR(3));

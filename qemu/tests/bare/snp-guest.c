@@ -26,14 +26,12 @@
  * page, the host's to write.
  */
 #include "rt.h"
+#include "svm.h"
 
 #define MSR_SYSCFG		0xc0010010
 #define SYSCFG_MFDM		(1UL << 19)
 #define SYSCFG_SNP_EN		(1UL << 24)
 #define SYSCFG_VMPL_EN		(1UL << 25)
-#define MSR_EFER		0xc0000080
-#define EFER_SVME		(1UL << 12)
-#define MSR_VM_HSAVE_PA		0xc0010117
 
 /* The PSP: PCI 1022:14ca, its registers in BAR 2. */
 #define PSP_DEVICE		0x14ca1022
@@ -84,35 +82,6 @@
 #define SH_PAGE		0x38	/* the page the #VC handler validates */
 #define SH_STATUS	0x40
 
-/* VMCB and VMSA offsets (APM vol. 2, Appendix B). */
-#define VMCB_INTERCEPT		0x00c
-#define VMCB_ASID		0x058
-#define VMCB_EXIT_CODE		0x070
-#define VMCB_EXIT_INFO1		0x078
-#define VMCB_EXIT_INFO2		0x080
-#define VMCB_NESTED_CTL		0x090
-#define VMCB_NCR3		0x0b0
-#define VMCB_VIRT_EXT		0x0b8
-#define VMCB_VMSA		0x108
-#define VMCB_SAVE		0x400
-#define SA_EFER			0x0d0
-#define SA_CR4			0x148
-#define SA_CR3			0x150
-#define SA_CR0			0x158
-#define SA_RFLAGS		0x170
-#define SA_RIP			0x178
-#define SA_RSP			0x1d8
-#define SA_RAX			0x1f8
-#define SA_GPAT			0x268
-#define SA_SEV_FEATURES		0x3b0
-#define SA_XCR0			0x3e8
-#define NP			(1UL << 0)
-#define SEV			(1UL << 1)
-#define SEV_ES			(1UL << 2)
-#define I_VMRUN			(1UL << (0x80 - 0x60))
-#define EXIT_NPF		0x400
-#define EXIT_VMGEXIT		0x403
-#define EXIT_INVALID		0xffffffffffffffffUL
 #define NPF_RMP			(1UL << 31)
 #define NPF_GPA			(1UL << 32)
 #define NPF_ENC			(1UL << 34)

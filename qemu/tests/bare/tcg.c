@@ -4,6 +4,7 @@
  * the host CPU's own instructions.
  */
 #include "rt.h"
+#include "svm.h"
 
 #define FLAGS_ARITH	0x8d5UL	/* CF PF AF ZF SF OF */
 #define FLAGS_ZF	0x40UL
@@ -122,6 +123,136 @@ static void test_cross_modifying_code(void)
 		"TCG: a second CPU runs code this one rewrites, never the old code");
 }
 
+/*
+ * State the CPU keeps for nested paging, against FPU instructions on the
+ * other CPU.  QEMU keeps a CPU's GIF and whether nested paging is on in
+ * one word, which that CPU's thread updates without a lock; every FXRSTOR
+ * or FLDENV on any CPU also cleared IGNNE# there for the first CPU, by a
+ * plain read and write back.  A store that came back over a VMRUN or a
+ * #VMEXIT of the first CPU undid it: the guest ran without nested paging
+ * or the host with it (L1 Linux froze with GIF clear, SNP guests died
+ * after an #NPF in the host).  The BSP runs a guest that reads a page
+ * its nested tables move elsewhere, and reads that page itself after
+ * each #VMEXIT, while the AP runs FXRSTOR.
+ */
+#define NPT_RUNS		100000U
+#define MAGIC_P			0x5050505050505050UL	/* the page's own */
+#define MAGIC_Q			0x5151515151515151UL	/* what the guest finds */
+
+static u8 np_vmcb[4096] __attribute__((aligned(4096)));
+static u8 np_hsave[4096] __attribute__((aligned(4096)));
+static u64 np_tables[4][512] __attribute__((aligned(4096)));
+static volatile u64 np_page_p[512] __attribute__((aligned(4096)));
+static volatile u64 np_page_q[512] __attribute__((aligned(4096)));
+static u8 fx_area[512] __attribute__((aligned(16)));
+static volatile u32 fx_stop, fx_started;
+
+void np_vmrun(u64 vmcb_pa);
+void g_np_read(void);
+__asm__(
+	".text\n"
+	".globl np_vmrun, g_np_read\n"
+	"np_vmrun:\n"
+	"	push %rbx; push %rbp; push %r12; push %r13; push %r14; push %r15\n"
+	"	movq %rdi, %rax\n"
+	"	clgi; vmrun; stgi\n"
+	"	pop %r15; pop %r14; pop %r13; pop %r12; pop %rbp; pop %rbx\n"
+	"	ret\n"
+	/* The guest: RAX is the page's first quadword, in the VMCB. */
+	"g_np_read: movq np_page_p, %rax; vmmcall; ud2\n"
+);
+
+static void fx_ap(void)
+{
+	__asm__ volatile("fninit; fxsave %0" : "=m"(fx_area));
+	fx_started = 1;
+	while (!fx_stop)
+		__asm__ volatile("fxrstor %0" : : "m"(fx_area));
+	fx_stop = 2;
+}
+
+static void np_setup(void)
+{
+	struct { u16 limit; u64 base; } __attribute__((packed)) gdtr, idtr;
+	u64 p = (u64)np_page_p, pd_i = p >> 21;
+	u8 *sa = np_vmcb + VMCB_SAVE;
+	int i;
+
+	/* 0-1G identity, 2M pages; 4K around P, whose GPA leads to Q */
+	for (i = 0; i < 512; i++) {
+		np_tables[2][i] = (u64)i << 21 | 0x87;	/* P RW US PS */
+		np_tables[3][i] = (pd_i << 21 | (u64)i << 12) | 7;
+	}
+	np_tables[3][(p >> 12) & 511] = (u64)np_page_q | 7;
+	np_tables[2][pd_i] = (u64)np_tables[3] | 7;
+	np_tables[1][0] = (u64)np_tables[2] | 7;
+	np_tables[0][0] = (u64)np_tables[1] | 7;
+	np_page_p[0] = MAGIC_P;
+	np_page_q[0] = MAGIC_Q;
+
+	memset(np_vmcb, 0, sizeof(np_vmcb));
+	*(volatile u64 *)(np_vmcb + VMCB_INTERCEPT) = I_VMRUN | I_VMMCALL;
+	*(volatile u32 *)(np_vmcb + VMCB_ASID) = 1;
+	np_vmcb[VMCB_TLB_CTL] = 1;		/* flush at each VMRUN */
+	*(volatile u64 *)(np_vmcb + VMCB_NESTED_CTL) = 1;
+	*(volatile u64 *)(np_vmcb + VMCB_NCR3) = (u64)np_tables[0];
+	__asm__ volatile("sgdt %0; sidt %1" : "=m"(gdtr), "=m"(idtr));
+	for (i = 0; i < 4; i++)		/* ES CS SS DS */
+		svm_seg(sa, i, i == 1 ? 0x08 : 0x10, i == 1 ? 0xa9b : 0xc93,
+			0xffffffff, 0);
+	svm_seg(sa, 6, 0, 0, gdtr.limit, gdtr.base);
+	svm_seg(sa, 8, 0, 0, idtr.limit, idtr.base);
+	*(volatile u64 *)(sa + SA_EFER) = msr_read(MSR_EFER);
+	*(volatile u64 *)(sa + SA_CR0) = RDCR(0);
+	*(volatile u64 *)(sa + SA_CR3) = RDCR(3);
+	*(volatile u64 *)(sa + SA_CR4) = RDCR(4);
+	*(volatile u64 *)(sa + SA_RFLAGS) = 2;
+	*(volatile u64 *)(sa + SA_GPAT) = 0x0007040600070406UL;
+}
+
+static void test_npt_vs_fxrstor(void)
+{
+	u8 *sa = np_vmcb + VMCB_SAVE;
+	u32 run, bad_exit = 0, guest_bare = 0, host_nested = 0;
+	u64 spin, code = 0;
+
+	msr_write(MSR_EFER, msr_read(MSR_EFER) | EFER_SVME);
+	msr_write(MSR_VM_HSAVE_PA, (u64)np_hsave);
+	np_setup();
+	fx_stop = fx_started = 0;
+	start_ap(fx_ap);
+	for (spin = 0; !fx_started && spin < 1000000000UL; spin++)
+		__asm__ volatile("pause");
+	for (run = 0; run < NPT_RUNS; run++) {
+		*(volatile u64 *)(sa + SA_RIP) = (u64)g_np_read;
+		*(volatile u64 *)(sa + SA_RAX) = 0;
+		np_vmrun((u64)np_vmcb);
+		code = *(volatile u64 *)(np_vmcb + VMCB_EXIT_CODE);
+		if (code != EXIT_VMMCALL) {
+			if (!bad_exit++)
+				csnprintf(why, sizeof(why), "run %u: exit 0x%lx",
+					  run, code);
+		} else if (*(volatile u64 *)(sa + SA_RAX) != MAGIC_Q) {
+			guest_bare++;
+		}
+		if (np_page_p[0] != MAGIC_P)
+			host_nested++;
+	}
+	fx_stop = 1;
+	for (spin = 0; fx_stop != 2 && spin < 1000000000UL; spin++)
+		__asm__ volatile("pause");
+	if (!bad_exit)
+		csnprintf(why, sizeof(why),
+			  "%u guest reads missed the nested tables, %u host reads took them",
+			  guest_bare, host_nested);
+	cprintf("# %u VMRUNs beside FXRSTOR on the AP (%s): %u guest reads without nested paging, %u host reads with it\n",
+		run, fx_started ? "started" : "did not start", guest_bare,
+		host_nested);
+	tap_why(fx_started && fx_stop == 2 && !bad_exit && !guest_bare &&
+		!host_nested, why,
+		"TCG: FXRSTOR on one CPU leaves another's nested paging as VMRUN and #VMEXIT set it");
+}
+
 void test_tcg(void);
 void test_tcg(void)
 {
@@ -136,4 +267,5 @@ void test_tcg(void)
 	tap_why((f & ~FLAGS_ARITH) == FLAGS_FIXED && (f & FLAGS_ZF), why,
 		"TCG: CMPXCHG8B after ADD in one block: ZF set, no other bits");
 	test_cross_modifying_code();
+	test_npt_vs_fxrstor();
 }
