@@ -20,7 +20,7 @@ qemu=${QEMU_MODEL:-$OUT/qemu/build/qemu-system-x86_64}
 tmo=${BARE_TIMEOUT:-60}
 # The number of cases each mode runs (snp-test.c): a case that goes
 # missing fails the run.
-declare -A cases=([on]=162 [off]=9 [psp]=20)
+declare -A cases=([on]=163 [off]=9 [psp]=20)
 modes=("$@")
 [ ${#modes[@]} -gt 0 ] || modes=(on off psp)
 for m in "${modes[@]}"; do

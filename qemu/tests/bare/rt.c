@@ -332,9 +332,9 @@ void rt_init(void)
 
 /* The second CPU (APIC ID 1), started by start_ap(). */
 #define AP_TRAMP	0x8000UL	/* below 1M, page aligned: the SIPI vector */
-#define LAPIC		0xfee00000UL
 #define LAPIC_ICR_LO	0x300
 #define LAPIC_ICR_HI	0x310
+#define ICR_FIXED	0x00004000U	/* fixed, level assert */
 #define ICR_INIT	0x00004500U	/* INIT, level assert */
 #define ICR_SIPI	0x00004600U	/* start-up, vector in bits 7:0 */
 #define ICR_BUSY	(1U << 12)
@@ -365,6 +365,16 @@ void ap_main(void)
 	ap_fn();
 	for (;;)
 		__asm__ volatile("cli; hlt");
+}
+
+void send_ipi(u32 apic_id, u8 vec)
+{
+	lapic_icr(apic_id << 24, ICR_FIXED | vec);
+}
+
+void set_irq_gate(int vec, void (*handler)(void))
+{
+	set_gate(vec, (u64)handler, 0);
 }
 
 void start_ap(void (*fn)(void))

@@ -61,6 +61,13 @@ void bail_out(const char *why) __attribute__((noreturn));
 void finish(void) __attribute__((noreturn));
 /* Start the second CPU at fn(), on its own stack; it halts if fn() returns. */
 void start_ap(void (*fn)(void));
+/* The local APIC's registers, identity-mapped */
+#define LAPIC		0xfee00000UL
+#define LAPIC_EOI	0x0b0
+#define LAPIC_SVR	0x0f0
+/* A fixed IPI of @vec to the CPU with APIC ID @apic_id; an interrupt gate. */
+void send_ipi(u32 apic_id, u8 vec);
+void set_irq_gate(int vec, void (*handler)(void));
 
 /*
  * Addresses.  Physical memory is identity-mapped with 2M pages, except

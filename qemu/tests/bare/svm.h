@@ -19,6 +19,8 @@
 #define VMCB_INTERCEPT		0x00c	/* words 3 and 4 */
 #define VMCB_ASID		0x058
 #define VMCB_TLB_CTL		0x05c
+#define VMCB_INT_CTL		0x060
+#define VMCB_INT_VECTOR		0x064
 #define VMCB_INT_STATE		0x068
 #define VMCB_EXIT_CODE		0x070
 #define VMCB_EXIT_INFO1		0x078
@@ -50,6 +52,11 @@
 #define SA_R15			0x378
 #define SA_SEV_FEATURES		0x3b0
 #define SA_XCR0			0x3e8
+
+/* VMCB_INT_CTL */
+#define V_IRQ			(1U << 8)
+#define V_IGN_TPR		(1U << 20)
+#define V_INTR_MASKING		(1U << 24)
 
 /* VMCB_NESTED_CTL */
 #define NP			(1UL << 0)

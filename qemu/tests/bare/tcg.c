@@ -253,6 +253,85 @@ static void test_npt_vs_fxrstor(void)
 		"TCG: FXRSTOR on one CPU leaves another's nested paging as VMRUN and #VMEXIT set it");
 }
 
+/*
+ * A virtual interrupt that VMRUN finds pending, against IPIs from the
+ * other CPU.  VMRUN notes the virtual interrupt in the word of the CPU's
+ * pending interrupt requests; each IPI to this CPU notes itself there
+ * too, from the sender's thread under the iothread lock, which VMRUN did
+ * not take: either plain update could undo the other.  The BSP runs a
+ * guest with IF set, V_IRQ set and V_INTR_MASKING, which must take the
+ * virtual interrupt before its first instruction, while the AP sends the
+ * BSP IPIs that its clear IF leaves pending.  The guest leaves by VMMCALL
+ * from the handler (RAX 'V') or from its first instructions (RAX 'M').
+ */
+#define VIRQ_VEC	0x41
+#define VIRQ_RUNS	100000U
+static volatile u32 ipi_stop, ipi_sent;
+static u8 virq_stack[4096] __attribute__((aligned(16)));
+
+void g_virq_main(void), g_virq_handler(void);
+__asm__(
+	".text\n"
+	".globl g_virq_main, g_virq_handler\n"
+	"g_virq_main: movl $0x4d, %eax; vmmcall; ud2\n"
+	"g_virq_handler: movl $0x56, %eax; vmmcall; ud2\n"
+);
+
+static void ipi_ap(void)
+{
+	while (!ipi_stop) {
+		send_ipi(0, VIRQ_VEC + 1);
+		ipi_sent++;
+	}
+	ipi_stop = 2;
+}
+
+static void test_virq_vs_ipi(void)
+{
+	u8 *sa = np_vmcb + VMCB_SAVE;
+	u32 run, bad_exit = 0, late = 0;
+	u64 spin, code, rax;
+
+	np_setup();
+	set_irq_gate(VIRQ_VEC, g_virq_handler);
+	outb(0x21, 0xff);		/* the 8259s' IRQs (the PIT's) masked */
+	outb(0xa1, 0xff);
+	*(volatile u32 *)(LAPIC + LAPIC_SVR) |= 0x100;	/* APIC enabled */
+	ipi_stop = ipi_sent = 0;
+	start_ap(ipi_ap);
+	for (spin = 0; !ipi_sent && spin < 1000000000UL; spin++)
+		__asm__ volatile("pause");
+	for (run = 0; run < VIRQ_RUNS; run++) {
+		*(volatile u32 *)(np_vmcb + VMCB_INT_CTL) =
+			V_IRQ | V_IGN_TPR | V_INTR_MASKING;
+		*(volatile u32 *)(np_vmcb + VMCB_INT_VECTOR) = VIRQ_VEC;
+		*(volatile u64 *)(sa + SA_RIP) = (u64)g_virq_main;
+		*(volatile u64 *)(sa + SA_RSP) = (u64)virq_stack + sizeof(virq_stack);
+		*(volatile u64 *)(sa + SA_RFLAGS) = 0x202;
+		*(volatile u64 *)(sa + SA_RAX) = 0;
+		np_vmrun((u64)np_vmcb);
+		code = *(volatile u64 *)(np_vmcb + VMCB_EXIT_CODE);
+		rax = *(volatile u64 *)(sa + SA_RAX);
+		if (code != EXIT_VMMCALL || (rax != 'V' && rax != 'M')) {
+			if (!bad_exit++)
+				csnprintf(why, sizeof(why), "run %u: exit 0x%lx, RAX 0x%lx",
+					  run, code, rax);
+		} else if (rax == 'M') {
+			late++;
+		}
+	}
+	ipi_stop = 1;
+	for (spin = 0; ipi_stop != 2 && spin < 1000000000UL; spin++)
+		__asm__ volatile("pause");
+	if (!bad_exit)
+		csnprintf(why, sizeof(why), "%u of %u guests ran before their virtual interrupt",
+			  late, run);
+	cprintf("# %u VMRUNs with V_IRQ beside %u IPIs from the AP: %u guests ran first\n",
+		run, ipi_sent, late);
+	tap_why(ipi_sent && ipi_stop == 2 && !bad_exit && !late, why,
+		"TCG: VMRUN's pending virtual interrupt survives IPIs from another CPU");
+}
+
 void test_tcg(void);
 void test_tcg(void)
 {
@@ -268,4 +347,5 @@ void test_tcg(void)
 		"TCG: CMPXCHG8B after ADD in one block: ZF set, no other bits");
 	test_cross_modifying_code();
 	test_npt_vs_fxrstor();
+	test_virq_vs_ipi();
 }
