@@ -178,6 +178,8 @@ static void np_setup(void)
 	u8 *sa = np_vmcb + VMCB_SAVE;
 	int i;
 
+	msr_write(MSR_EFER, msr_read(MSR_EFER) | EFER_SVME);
+	msr_write(MSR_VM_HSAVE_PA, (u64)np_hsave);
 	/* 0-1G identity, 2M pages; 4K around P, whose GPA leads to Q */
 	for (i = 0; i < 512; i++) {
 		np_tables[2][i] = (u64)i << 21 | 0x87;	/* P RW US PS */
@@ -194,7 +196,7 @@ static void np_setup(void)
 	*(volatile u64 *)(np_vmcb + VMCB_INTERCEPT) = I_VMRUN | I_VMMCALL;
 	*(volatile u32 *)(np_vmcb + VMCB_ASID) = 1;
 	np_vmcb[VMCB_TLB_CTL] = 1;		/* flush at each VMRUN */
-	*(volatile u64 *)(np_vmcb + VMCB_NESTED_CTL) = 1;
+	*(volatile u64 *)(np_vmcb + VMCB_NESTED_CTL) = NP;
 	*(volatile u64 *)(np_vmcb + VMCB_NCR3) = (u64)np_tables[0];
 	__asm__ volatile("sgdt %0; sidt %1" : "=m"(gdtr), "=m"(idtr));
 	for (i = 0; i < 4; i++)		/* ES CS SS DS */
@@ -216,8 +218,6 @@ static void test_npt_vs_fxrstor(void)
 	u32 run, bad_exit = 0, guest_bare = 0, host_nested = 0;
 	u64 spin, code = 0;
 
-	msr_write(MSR_EFER, msr_read(MSR_EFER) | EFER_SVME);
-	msr_write(MSR_VM_HSAVE_PA, (u64)np_hsave);
 	np_setup();
 	fx_stop = fx_started = 0;
 	start_ap(fx_ap);
