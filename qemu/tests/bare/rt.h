@@ -63,10 +63,10 @@ void finish(void) __attribute__((noreturn));
 void start_ap(void (*fn)(void));
 /* The local APIC's registers, identity-mapped */
 #define LAPIC		0xfee00000UL
-#define LAPIC_EOI	0x0b0
 #define LAPIC_SVR	0x0f0
-/* A fixed IPI of @vec to the CPU with APIC ID @apic_id; an interrupt gate. */
+/* Send a fixed IPI of @vec to the CPU with APIC ID @apic_id. */
 void send_ipi(u32 apic_id, u8 vec);
+/* Point vector @vec at @handler through an interrupt gate (CPL 0). */
 void set_irq_gate(int vec, void (*handler)(void));
 
 /*
